@@ -1,0 +1,205 @@
+//! Model configs: a `config.json` read into values the engine can bind names to.
+//!
+//! Numbers are read from the JSON text exactly (serde_json keeps each number's digits), so `0.1`
+//! is one tenth and `1e-12` is 1/10^12; `null` reads as absent, as transformers treats it; dotted
+//! names reach nested objects (`text_config.hidden_size`).
+
+use serde_json::Value as Json;
+
+use crate::error::{Error, Result};
+use crate::number::Number;
+use crate::syntax::{SourceId, Sources, Span};
+
+/// A config file, parsed.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub source: SourceId,
+    root: serde_json::Map<String, Json>,
+}
+
+/// What the config says about a key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lookup {
+    Number(Number),
+    Bool(bool),
+    /// The key is not there, or is `null`.
+    Absent,
+    /// A string, list or object: `found` describes it for an error message.
+    Unusable {
+        found: String,
+    },
+}
+
+impl Config {
+    /// Parses the config text of `source` (already added to `sources`).
+    pub fn parse(sources: &Sources, source: SourceId, max_bits: u64) -> Result<Config> {
+        let file = sources.get(source);
+        let json: Json = serde_json::from_str(&file.text).map_err(|e| {
+            let at = offset_of(&file.text, e.line(), e.column());
+            Error::ConfigSyntax {
+                span: Span::new(source, at, (at + 1).min(file.text.len())),
+                path: file.name.clone(),
+                message: e.to_string(),
+            }
+        })?;
+        let _ = max_bits;
+        match json {
+            Json::Object(root) => Ok(Config { source, root }),
+            other => Err(Error::ConfigNotObject {
+                path: file.name.clone(),
+                found: describe(&other),
+            }),
+        }
+    }
+
+    /// Looks up a dotted path.
+    pub fn lookup(&self, path: &str, max_bits: u64) -> Lookup {
+        let mut parts = path.split('.');
+        let Some(first) = parts.next() else {
+            return Lookup::Absent;
+        };
+        let mut value = match self.root.get(first) {
+            Some(v) => v,
+            None => return Lookup::Absent,
+        };
+        for part in parts {
+            value = match value {
+                Json::Object(map) => match map.get(part) {
+                    Some(v) => v,
+                    None => return Lookup::Absent,
+                },
+                _ => return Lookup::Absent,
+            };
+        }
+        match value {
+            Json::Null => Lookup::Absent,
+            Json::Bool(b) => Lookup::Bool(*b),
+            Json::Number(n) => match Number::parse_literal(&n.to_string(), max_bits) {
+                Some(Ok(number)) => Lookup::Number(number),
+                _ => Lookup::Unusable {
+                    found: format!("the number {n}, too large to read"),
+                },
+            },
+            other => Lookup::Unusable {
+                found: describe(other),
+            },
+        }
+    }
+
+    /// The config's `model_type`, when it states one.
+    pub fn model_type(&self) -> Option<&str> {
+        self.root.get("model_type").and_then(Json::as_str)
+    }
+
+    /// Every key that holds a number or a boolean, as dotted paths (for "did you mean").
+    pub fn keys(&self) -> Vec<String> {
+        let mut keys = Vec::new();
+        collect_keys(&self.root, "", 0, &mut keys);
+        keys
+    }
+}
+
+fn collect_keys(
+    map: &serde_json::Map<String, Json>,
+    prefix: &str,
+    depth: usize,
+    out: &mut Vec<String>,
+) {
+    for (key, value) in map {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match value {
+            Json::Object(inner) if depth < 4 => collect_keys(inner, &path, depth + 1, out),
+            Json::Number(_) | Json::Bool(_) | Json::Null => out.push(path),
+            _ => {}
+        }
+    }
+}
+
+fn describe(value: &Json) -> String {
+    match value {
+        Json::Null => "null".into(),
+        Json::Bool(b) => format!("{b}"),
+        Json::Number(n) => format!("the number {n}"),
+        Json::String(s) => format!("the string \"{}\"", s.chars().take(40).collect::<String>()),
+        Json::Array(_) => "a list".into(),
+        Json::Object(_) => "an object".into(),
+    }
+}
+
+/// Byte offset of a 1-based line and column as serde_json reports them.
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let rest = &text[line_start.min(text.len())..];
+    let in_line: usize = rest
+        .chars()
+        .take(column.saturating_sub(1))
+        .map(char::len_utf8)
+        .sum();
+    (line_start + in_line).min(text.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Result<Config> {
+        let mut sources = Sources::new();
+        let id = sources.add("config.json", text);
+        Config::parse(&sources, id, 1 << 20)
+    }
+
+    #[test]
+    fn reads_numbers_exactly_and_null_as_absent() {
+        let c = config(
+            r#"{"h": 768, "eps": 1e-12, "p": 0.1, "n": null, "t": true, "a": "gelu",
+                          "text_config": {"hidden_size": 4096}}"#,
+        )
+        .unwrap();
+        assert_eq!(c.lookup("h", 64), Lookup::Number(Number::from_i64(768)));
+        assert_eq!(
+            c.lookup("eps", 64),
+            Lookup::Number(
+                Number::from_i64(1)
+                    .div(&Number::from_i64(1_000_000_000_000), 64)
+                    .unwrap()
+            )
+        );
+        assert_eq!(
+            c.lookup("p", 64).clone(),
+            Lookup::Number(Number::from_i64(1).div(&Number::from_i64(10), 64).unwrap())
+        );
+        assert_eq!(c.lookup("n", 64), Lookup::Absent);
+        assert_eq!(c.lookup("missing", 64), Lookup::Absent);
+        assert_eq!(c.lookup("t", 64), Lookup::Bool(true));
+        assert!(matches!(c.lookup("a", 64), Lookup::Unusable { .. }));
+        assert_eq!(
+            c.lookup("text_config.hidden_size", 64),
+            Lookup::Number(Number::from_i64(4096))
+        );
+        assert!(c.keys().contains(&"text_config.hidden_size".to_string()));
+    }
+
+    #[test]
+    fn malformed_json_points_at_the_place() {
+        let err = config("{\n  \"h\": 768,\n  \"v\": \n}").unwrap_err();
+        match err {
+            Error::ConfigSyntax { span, .. } => {
+                // Line 4, column 1: the `}` where a value was expected.
+                assert_eq!(span.start as usize, "{\n  \"h\": 768,\n  \"v\": \n".len());
+            }
+            other => panic!("expected a syntax error, got {other:?}"),
+        }
+        assert!(matches!(
+            config("[1, 2]"),
+            Err(Error::ConfigNotObject { .. })
+        ));
+    }
+}

@@ -1,0 +1,219 @@
+//! The one error type of the crate.
+//!
+//! Each variant is a situation a user can cause, with the span it happened at (when it has one) and
+//! enough facts to say what to do. `diagnostic` turns an `Error` into the message with a caret that
+//! the command line prints; every variant maps to exit code 2.
+
+use crate::syntax::Span;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read `{path}`: {message}")]
+    Io { path: String, message: String },
+
+    #[error("`{path}` is not UTF-8 text (invalid byte at offset {offset})")]
+    NotText { path: String, offset: usize },
+
+    #[error("{message}")]
+    Syntax {
+        span: Span,
+        message: String,
+        help: Option<String>,
+    },
+
+    #[error("input is nested {depth} levels deep, more than the limit of {limit}")]
+    TooDeep {
+        span: Span,
+        depth: usize,
+        limit: usize,
+    },
+
+    #[error("unknown name `{name}`")]
+    UnknownName {
+        span: Span,
+        name: String,
+        /// Config keys and definitions spelled closest to `name`, closest first.
+        suggestions: Vec<String>,
+        /// Whether a config file was given at all.
+        has_config: bool,
+    },
+
+    #[error("none of the alternatives has a value: {}", .missing.join(", "))]
+    NoAlternative { span: Span, missing: Vec<String> },
+
+    #[error("`{}` is defined in terms of itself: {}", .cycle[0], .cycle.join(" -> "))]
+    Cycle { span: Span, cycle: Vec<String> },
+
+    #[error("division by zero")]
+    DivisionByZero { span: Span },
+
+    #[error("the exponent {exponent} is not an integer")]
+    FractionalExponent { span: Span, exponent: String },
+
+    #[error("the result would need about {bits} bits, more than the limit of {limit}")]
+    TooLarge { span: Span, bits: u64, limit: u64 },
+
+    #[error("{context} needs {expected}, but this is {found}")]
+    Type {
+        span: Span,
+        context: String,
+        expected: String,
+        found: String,
+    },
+
+    #[error("{function} takes {expected}, not {found}")]
+    Arity {
+        span: Span,
+        function: &'static str,
+        expected: &'static str,
+        found: usize,
+    },
+
+    #[error("two numbers stand side by side")]
+    AdjacentNumbers { span: Span },
+
+    #[error("`{path}` is not valid JSON: {message}")]
+    ConfigSyntax {
+        span: Span,
+        path: String,
+        message: String,
+    },
+
+    #[error("`{path}` must hold a JSON object of config keys, not {found}")]
+    ConfigNotObject { path: String, found: String },
+
+    #[error("config key `{key}` is {found}, not a number or true/false")]
+    ConfigValue {
+        span: Span,
+        key: String,
+        found: String,
+    },
+
+    #[error("`--set {text}` has no `=`")]
+    SetSyntax { text: String },
+
+    #[error("no built-in formula or file named `{name}`")]
+    UnknownFormula { name: String, known: Vec<String> },
+
+    #[error("the config's model_type `{model_type}` has no built-in formula")]
+    UnknownModelType {
+        model_type: String,
+        known: Vec<String>,
+    },
+
+    #[error("no target named `{name}`")]
+    UnknownTarget { name: String, known: Vec<String> },
+
+    #[error("{message}")]
+    Usage { message: String, help: String },
+}
+
+impl Error {
+    /// Where in the input the error is, when it is at one place.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Error::Syntax { span, .. }
+            | Error::TooDeep { span, .. }
+            | Error::UnknownName { span, .. }
+            | Error::NoAlternative { span, .. }
+            | Error::Cycle { span, .. }
+            | Error::DivisionByZero { span }
+            | Error::FractionalExponent { span, .. }
+            | Error::TooLarge { span, .. }
+            | Error::Type { span, .. }
+            | Error::Arity { span, .. }
+            | Error::AdjacentNumbers { span }
+            | Error::ConfigSyntax { span, .. }
+            | Error::ConfigValue { span, .. } => Some(*span),
+            Error::Io { .. }
+            | Error::NotText { .. }
+            | Error::ConfigNotObject { .. }
+            | Error::SetSyntax { .. }
+            | Error::UnknownFormula { .. }
+            | Error::UnknownModelType { .. }
+            | Error::UnknownTarget { .. }
+            | Error::Usage { .. } => None,
+        }
+    }
+
+    /// The short label printed under the caret.
+    pub fn label(&self) -> String {
+        match self {
+            Error::Syntax { .. } => "here".into(),
+            Error::TooDeep { .. } => "the limit is passed here".into(),
+            Error::UnknownName { has_config, .. } => if *has_config {
+                "not defined in the formula, the config or --set"
+            } else {
+                "not defined in the formula or --set, and no config was given"
+            }
+            .into(),
+            Error::NoAlternative { .. } => "no alternative here has a value".into(),
+            Error::Cycle { .. } => "the cycle starts here".into(),
+            Error::DivisionByZero { .. } => "this divisor is zero".into(),
+            Error::FractionalExponent { .. } => "this exponent".into(),
+            Error::TooLarge { .. } => "this result is too large".into(),
+            Error::Type { found, .. } => format!("this is {found}"),
+            Error::Arity { .. } => "this call".into(),
+            Error::AdjacentNumbers { .. } => "between these numbers".into(),
+            Error::ConfigSyntax { .. } => "the JSON breaks here".into(),
+            Error::ConfigValue { .. } => "read from the config here".into(),
+            _ => String::new(),
+        }
+    }
+
+    /// One sentence of what to do about it.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            Error::Io { .. } => "check the path; `paramcount models` lists the built-in formulas".into(),
+            Error::NotText { .. } => "formula files and configs must be UTF-8 text".into(),
+            Error::Syntax { help, .. } => return help.clone(),
+            Error::TooDeep { .. } => "raise the limit with --max-depth if the input is meant to be this deep".into(),
+            Error::UnknownName { suggestions, name, has_config, .. } => {
+                let named = suggestions
+                    .iter()
+                    .take(3)
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>();
+                if !named.is_empty() {
+                    format!("did you mean {}?", named.join(" or "))
+                } else if *has_config {
+                    format!("define it in the formula, or give it with --set {name}=VALUE")
+                } else {
+                    format!("give a config with --config FILE, or a value with --set {name}=VALUE")
+                }
+            }
+            Error::NoAlternative { missing, .. } => format!(
+                "add one of them to the config, or give a value with --set {}=VALUE",
+                missing.first().map(String::as_str).unwrap_or("NAME")
+            ),
+            Error::Cycle { .. } => "define one of these names without referring back to the others".into(),
+            Error::DivisionByZero { .. } => "check the value of the divisor (a config key may be 0)".into(),
+            Error::FractionalExponent { .. } => "exponents must be whole numbers; use floor() or ceil() to round one".into(),
+            Error::TooLarge { .. } => "raise the limit with --max-bits if this size is really meant".into(),
+            Error::Type { .. } => return None,
+            Error::Arity { .. } => return None,
+            Error::AdjacentNumbers { .. } => {
+                "write `*` between them, or remove the space if they are one number (use `_` to group digits: 30_522)".into()
+            }
+            Error::ConfigSyntax { .. } => "fix the JSON at the place shown".into(),
+            Error::ConfigNotObject { .. } => "a config.json looks like {\"hidden_size\": 768, ...}".into(),
+            Error::ConfigValue { key, .. } => {
+                format!("give a number with --set {key}=VALUE, or use another key")
+            }
+            Error::SetSyntax { .. } => "write --set NAME=VALUE, e.g. --set num_hidden_layers=24".into(),
+            Error::UnknownFormula { known, .. } => {
+                format!("give a path to a formula file, or one of: {}", known.join(", "))
+            }
+            Error::UnknownModelType { known, .. } => format!(
+                "name a formula explicitly; the built-in formulas cover: {}",
+                known.join(", ")
+            ),
+            Error::UnknownTarget { known, .. } => {
+                format!("the formula defines: {}", known.join(", "))
+            }
+            Error::Usage { help, .. } => help.clone(),
+        })
+    }
+}

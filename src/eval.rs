@@ -1,0 +1,570 @@
+//! Evaluation: the bound tree → exact values.
+//!
+//! Evaluation is lazy and memoised: a definition is computed once, when first needed; the untaken
+//! branch of an `if` and the alternatives after the first available one are never evaluated (so they
+//! cannot fail). The evaluator remembers what it decided (which branch, which alternative) and, on
+//! request, every node's value: the renderers print exactly the computation that happened.
+//!
+//! Nesting is not limited here: recursion grows its own stack (`stacker`), and a long left-leaning
+//! chain such as a million-term sum is walked in a loop.
+
+use std::collections::HashMap;
+
+use crate::bind::{Resolution, Scope};
+use crate::config::Lookup;
+use crate::error::{Error, Result};
+use crate::number::{ArithmeticError, Number};
+use crate::parser::{RED_ZONE, STACK_SEGMENT};
+use crate::syntax::{
+    BinaryOp, ExprId, ExprKind, Function, Span, StatementId, StatementKind, UnaryOp,
+};
+
+/// Bounds on what one run may compute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest number, in bits, any intermediate result may have.
+    pub max_bits: u64,
+    /// Deepest nesting of brackets the parser accepts.
+    pub max_depth: usize,
+}
+
+/// About five million decimal digits: past any real model, and enough for a million-digit result.
+pub const DEFAULT_MAX_BITS: u64 = 1 << 24;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_bits: DEFAULT_MAX_BITS,
+            max_depth: crate::parser::DEFAULT_MAX_DEPTH,
+        }
+    }
+}
+
+/// The value of an expression.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Number(Number),
+    Bool(bool),
+}
+
+impl Value {
+    pub fn as_number(&self) -> Option<&Number> {
+        match self {
+            Value::Number(n) => Some(n),
+            Value::Bool(_) => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Value::Number(n) => format!("the number {n}"),
+            Value::Bool(b) => format!("the boolean {b}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Number(n) => write!(f, "{n}"),
+            Value::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// Where the value of a size came from, for a reader of the derivation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Provenance {
+    /// Read from the config. `alternative` is (index, count) when the binding listed several keys;
+    /// `absent` are the keys tried before it.
+    Config {
+        key: String,
+        alternative: Option<(usize, usize)>,
+        absent: Vec<String>,
+    },
+    /// The binding's default expression, because every key before it was absent.
+    Default { expr: ExprId, absent: Vec<String> },
+    /// Given on the command line with `--set`.
+    Set,
+    /// Computed by the formula itself.
+    Formula,
+}
+
+#[derive(Clone, Debug)]
+enum State {
+    Unvisited,
+    Active,
+    Done(Result<Value>),
+}
+
+/// One claim of an `=` chain: a link, compared with the link before it.
+#[derive(Clone, Debug)]
+pub struct ClaimOutcome {
+    /// The statement the chain belongs to.
+    pub statement: StatementId,
+    /// The claimed side (a later link of the chain).
+    pub claimed: ExprId,
+    /// The side it is compared with (the link before it).
+    pub computed: ExprId,
+    /// Both values, or why one of them has none.
+    pub outcome: Result<(Value, Value)>,
+}
+
+impl ClaimOutcome {
+    pub fn holds(&self) -> Option<bool> {
+        self.outcome.as_ref().ok().map(|(a, b)| a == b)
+    }
+}
+
+pub struct Evaluator<'s> {
+    scope: &'s Scope<'s>,
+    limits: Limits,
+    statements: Vec<State>,
+    /// Statements being evaluated, innermost last, with the span that asked for each.
+    active: Vec<StatementId>,
+    /// The branch (`if`: 0 then, 1 else) or alternative each decided node took.
+    choices: HashMap<ExprId, usize>,
+    /// Every node's value, when recording (for the tree in JSON output).
+    recorded: Option<HashMap<ExprId, Value>>,
+}
+
+fn is_arithmetic(op: BinaryOp) -> bool {
+    matches!(
+        op,
+        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div
+    )
+}
+
+impl<'s> Evaluator<'s> {
+    pub fn new(scope: &'s Scope<'s>, limits: Limits) -> Evaluator<'s> {
+        Evaluator {
+            scope,
+            limits,
+            statements: vec![State::Unvisited; scope.formula().statements.len()],
+            active: Vec::new(),
+            choices: HashMap::new(),
+            recorded: None,
+        }
+    }
+
+    /// Keep every node's value, for renderers that print them all.
+    pub fn record_values(mut self) -> Evaluator<'s> {
+        self.recorded = Some(HashMap::new());
+        self
+    }
+
+    pub fn scope(&self) -> &'s Scope<'s> {
+        self.scope
+    }
+
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The value of a statement (memoised).
+    pub fn statement(&mut self, id: StatementId) -> Result<Value> {
+        self.statement_used_at(id, None)
+    }
+
+    /// The value of a node evaluated as part of statement `within`.
+    pub fn expr(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(id, within))
+    }
+
+    /// Which branch or alternative a node took, if it was evaluated.
+    pub fn choice(&self, id: ExprId) -> Option<usize> {
+        self.choices.get(&id).copied()
+    }
+
+    /// A node's value, if it was evaluated while recording.
+    pub fn recorded(&self, id: ExprId) -> Option<&Value> {
+        self.recorded.as_ref().and_then(|r| r.get(&id))
+    }
+
+    /// A statement's value, if it has been evaluated successfully.
+    pub fn known(&self, id: StatementId) -> Option<&Value> {
+        match &self.statements[id.0 as usize] {
+            State::Done(Ok(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Evaluates every claim of a statement's `=` chain.
+    pub fn claims(&mut self, id: StatementId) -> Vec<ClaimOutcome> {
+        let statement = self.scope.formula().statement(id);
+        let links: Vec<ExprId> = std::iter::once(statement.value())
+            .chain(statement.claims().iter().copied())
+            .collect();
+        let mut outcomes = Vec::new();
+        for pair in links.windows(2) {
+            let computed = if pair[0] == statement.value() {
+                self.statement(id)
+            } else {
+                self.expr(pair[0], id)
+            };
+            let claimed = self.expr(pair[1], id);
+            let outcome = computed.and_then(|c| claimed.map(|d| (c, d)));
+            outcomes.push(ClaimOutcome {
+                statement: id,
+                claimed: pair[1],
+                computed: pair[0],
+                outcome,
+            });
+        }
+        outcomes
+    }
+
+    /// Where a size's value came from.
+    pub fn provenance(&self, id: StatementId) -> Provenance {
+        let formula = self.scope.formula();
+        let statement = formula.statement(id);
+        if let StatementKind::Override { .. } = statement.kind {
+            return Provenance::Set;
+        }
+        let mut value = statement.value();
+        while let ExprKind::Group(inner) = formula.expr(value).kind {
+            value = inner;
+        }
+        let from_name =
+            |expr: ExprId, alternative, absent: Vec<String>| match &formula.expr(expr).kind {
+                ExprKind::Name(key) => match self.scope.resolve(key, id) {
+                    Resolution::Config(_) => Some(Provenance::Config {
+                        key: key.clone(),
+                        alternative,
+                        absent,
+                    }),
+                    _ => None,
+                },
+                _ => None,
+            };
+        match &formula.expr(value).kind {
+            ExprKind::Alternatives(alternatives) => {
+                let Some(taken) = self.choice(value) else {
+                    return Provenance::Formula;
+                };
+                let absent: Vec<String> = alternatives[..taken]
+                    .iter()
+                    .map(|a| formula.text(*a).to_string())
+                    .collect();
+                let chosen = alternatives[taken];
+                from_name(chosen, Some((taken, alternatives.len())), absent.clone()).unwrap_or(
+                    if absent.is_empty() {
+                        Provenance::Formula
+                    } else {
+                        Provenance::Default {
+                            expr: chosen,
+                            absent,
+                        }
+                    },
+                )
+            }
+            ExprKind::Name(_) => from_name(value, None, Vec::new()).unwrap_or(Provenance::Formula),
+            _ => Provenance::Formula,
+        }
+    }
+
+    fn statement_used_at(&mut self, id: StatementId, used_at: Option<Span>) -> Result<Value> {
+        match &self.statements[id.0 as usize] {
+            State::Done(result) => return result.clone(),
+            State::Active => return Err(self.cycle(id, used_at)),
+            State::Unvisited => {}
+        }
+        self.statements[id.0 as usize] = State::Active;
+        self.active.push(id);
+        let value = self.scope.formula().statement(id).value();
+        let result = self.expr(value, id);
+        self.active.pop();
+        self.statements[id.0 as usize] = State::Done(result.clone());
+        result
+    }
+
+    fn cycle(&self, id: StatementId, used_at: Option<Span>) -> Error {
+        let formula = self.scope.formula();
+        let name = |s: StatementId| match &formula.statement(s).kind {
+            StatementKind::Definition(d) => d.name.clone(),
+            StatementKind::Override { name, .. } => format!("--set {name}"),
+            StatementKind::Expression { .. } => "expression".into(),
+        };
+        let start = self.active.iter().position(|s| *s == id).unwrap_or(0);
+        let mut cycle: Vec<String> = self.active[start..].iter().map(|s| name(*s)).collect();
+        cycle.push(name(id));
+        Error::Cycle {
+            span: used_at.unwrap_or(formula.statement(id).span),
+            cycle,
+        }
+    }
+
+    fn record(&mut self, id: ExprId, value: &Value) {
+        if let Some(recorded) = &mut self.recorded {
+            recorded.insert(id, value.clone());
+        }
+    }
+
+    fn eval(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
+        let formula = self.scope.formula();
+        let node = formula.expr(id);
+        let span = node.span;
+        let value = match &node.kind {
+            ExprKind::Number { text } => match Number::parse_literal(text, self.limits.max_bits) {
+                Some(Ok(n)) => Value::Number(n),
+                Some(Err(e)) => return Err(self.arithmetic(e, span, span)),
+                None => {
+                    return Err(Error::Syntax {
+                        span,
+                        message: format!("`{text}` is not a number"),
+                        help: None,
+                    })
+                }
+            },
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Name(name) => self.name(name, span, within)?,
+            ExprKind::Group(inner) => self.expr(*inner, within)?,
+            ExprKind::Unary(op, operand) => {
+                let operand_value = self.expr(*operand, within)?;
+                match (op, operand_value) {
+                    (UnaryOp::Neg, Value::Number(n)) => Value::Number(n.neg()),
+                    (UnaryOp::Plus, Value::Number(n)) => Value::Number(n),
+                    (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (op, other) => {
+                        return Err(self.type_error(
+                            *operand,
+                            op.symbol().trim(),
+                            op_expects_unary(*op),
+                            &other,
+                        ))
+                    }
+                }
+            }
+            ExprKind::Binary(op, _, _) if is_arithmetic(*op) => {
+                self.arithmetic_chain(id, within)?
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, *lhs, *rhs, span, within)?,
+            ExprKind::Call(function, args) => self.call(*function, args, within)?,
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                let taken = match self.expr(*condition, within)? {
+                    Value::Bool(true) => 0,
+                    Value::Bool(false) => 1,
+                    other => {
+                        return Err(self.type_error(*condition, "`if`", "true or false", &other))
+                    }
+                };
+                self.choices.insert(id, taken);
+                self.expr(if taken == 0 { *then } else { *otherwise }, within)?
+            }
+            ExprKind::Alternatives(alternatives) => {
+                self.alternatives(id, alternatives, span, within)?
+            }
+        };
+        self.record(id, &value);
+        Ok(value)
+    }
+
+    fn name(&mut self, name: &str, span: Span, within: StatementId) -> Result<Value> {
+        match self.scope.resolve(name, within) {
+            Resolution::Override(id) | Resolution::Definition(id) => {
+                self.statement_used_at(id, Some(span))
+            }
+            Resolution::Config(Lookup::Number(n)) => Ok(Value::Number(n)),
+            Resolution::Config(Lookup::Bool(b)) => Ok(Value::Bool(b)),
+            Resolution::Config(Lookup::Absent) => Err(Error::UnknownName {
+                span,
+                name: name.to_string(),
+                suggestions: self.scope.suggestions(name),
+                has_config: self.scope.config().is_some(),
+            }),
+            Resolution::Config(Lookup::Unusable { found }) => Err(Error::ConfigValue {
+                span,
+                key: name.to_string(),
+                found,
+            }),
+        }
+    }
+
+    fn alternatives(
+        &mut self,
+        id: ExprId,
+        alternatives: &[ExprId],
+        span: Span,
+        within: StatementId,
+    ) -> Result<Value> {
+        let mut missing = Vec::new();
+        for (index, alternative) in alternatives.iter().enumerate() {
+            match self.expr(*alternative, within) {
+                Ok(value) => {
+                    self.choices.insert(id, index);
+                    return Ok(value);
+                }
+                // Only absence falls through to the next alternative; any other error is real.
+                Err(Error::UnknownName { name, .. }) => missing.push(name),
+                Err(Error::NoAlternative { missing: inner, .. }) => missing.extend(inner),
+                Err(other) => return Err(other),
+            }
+        }
+        missing.dedup();
+        Err(Error::NoAlternative { span, missing })
+    }
+
+    /// Evaluates a left-leaning chain of `+ - * /` (a long sum is a million nodes deep on its left)
+    /// with a loop instead of recursion.
+    fn arithmetic_chain(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
+        let formula = self.scope.formula();
+        let mut spine = Vec::new();
+        let mut leftmost = id;
+        while let ExprKind::Binary(op, lhs, _) = formula.expr(leftmost).kind {
+            if !is_arithmetic(op) {
+                break;
+            }
+            spine.push(leftmost);
+            leftmost = lhs;
+        }
+        let mut accumulated = self.expr(leftmost, within)?;
+        for &node in spine.iter().rev() {
+            let ExprKind::Binary(op, lhs, rhs) = formula.expr(node).kind else {
+                continue;
+            };
+            let right = self.expr(rhs, within)?;
+            accumulated =
+                self.arithmetic_op(op, lhs, &accumulated, rhs, &right, formula.expr(node).span)?;
+            if node != id {
+                self.record(node, &accumulated);
+            }
+        }
+        Ok(accumulated)
+    }
+
+    fn arithmetic_op(
+        &self,
+        op: BinaryOp,
+        lhs: ExprId,
+        left: &Value,
+        rhs: ExprId,
+        right: &Value,
+        span: Span,
+    ) -> Result<Value> {
+        let symbol = format!("`{}`", op.symbol());
+        let a = match left {
+            Value::Number(n) => n,
+            other => return Err(self.type_error(lhs, &symbol, "numbers", other)),
+        };
+        let b = match right {
+            Value::Number(n) => n,
+            other => return Err(self.type_error(rhs, &symbol, "numbers", other)),
+        };
+        let limit = self.limits.max_bits;
+        let result = match op {
+            BinaryOp::Add => a.add(b, limit),
+            BinaryOp::Sub => a.sub(b, limit),
+            BinaryOp::Mul | BinaryOp::ImplicitMul => a.mul(b, limit),
+            BinaryOp::Div => a.div(b, limit),
+            BinaryOp::Pow => a.pow(b, limit),
+            _ => return Err(self.type_error(lhs, &symbol, "true or false", left)),
+        };
+        let operand_span = self.scope.formula().expr(rhs).span;
+        result
+            .map(Value::Number)
+            .map_err(|e| self.arithmetic(e, span, operand_span))
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: ExprId,
+        rhs: ExprId,
+        span: Span,
+        within: StatementId,
+    ) -> Result<Value> {
+        // `and` and `or` decide on their left side alone when they can.
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            let symbol = format!("`{}`", op.symbol());
+            let left = match self.expr(lhs, within)? {
+                Value::Bool(b) => b,
+                other => return Err(self.type_error(lhs, &symbol, "true or false", &other)),
+            };
+            if (op == BinaryOp::And) != left {
+                return Ok(Value::Bool(left));
+            }
+            return match self.expr(rhs, within)? {
+                Value::Bool(b) => Ok(Value::Bool(b)),
+                other => Err(self.type_error(rhs, &symbol, "true or false", &other)),
+            };
+        }
+        let left = self.expr(lhs, within)?;
+        let right = self.expr(rhs, within)?;
+        if op == BinaryOp::Pow {
+            return self.arithmetic_op(op, lhs, &left, rhs, &right, span);
+        }
+        let ordering = match (&left, &right) {
+            (Value::Number(a), Value::Number(b)) => a.cmp(b),
+            (Value::Bool(a), Value::Bool(b)) if matches!(op, BinaryOp::Eq | BinaryOp::Ne) => {
+                a.cmp(b)
+            }
+            (Value::Number(_), other) => {
+                return Err(self.type_error(rhs, &format!("`{}`", op.symbol()), "a number", other))
+            }
+            (other, _) => {
+                return Err(self.type_error(lhs, &format!("`{}`", op.symbol()), "a number", other))
+            }
+        };
+        use std::cmp::Ordering::*;
+        Ok(Value::Bool(match op {
+            BinaryOp::Eq => ordering == Equal,
+            BinaryOp::Ne => ordering != Equal,
+            BinaryOp::Lt => ordering == Less,
+            BinaryOp::Le => ordering != Greater,
+            BinaryOp::Gt => ordering == Greater,
+            BinaryOp::Ge => ordering != Less,
+            // Arithmetic, `and` and `or` are decided above.
+            _ => false,
+        }))
+    }
+
+    fn call(&mut self, function: Function, args: &[ExprId], within: StatementId) -> Result<Value> {
+        let context = format!("`{}`", function.name());
+        let mut numbers = Vec::with_capacity(args.len());
+        for &arg in args {
+            match self.expr(arg, within)? {
+                Value::Number(n) => numbers.push(n),
+                other => return Err(self.type_error(arg, &context, "numbers", &other)),
+            }
+        }
+        let mut numbers = numbers.into_iter();
+        let first = numbers.next().unwrap_or_else(Number::zero);
+        Ok(Value::Number(match function {
+            Function::Min => numbers.fold(first, |a, b| a.min(b)),
+            Function::Max => numbers.fold(first, |a, b| a.max(b)),
+            Function::Floor => first.floor(),
+            Function::Ceil => first.ceil(),
+        }))
+    }
+
+    fn type_error(&self, at: ExprId, context: &str, expected: &str, found: &Value) -> Error {
+        Error::Type {
+            span: self.scope.formula().expr(at).span,
+            context: context.to_string(),
+            expected: expected.to_string(),
+            found: found.describe(),
+        }
+    }
+
+    fn arithmetic(&self, error: ArithmeticError, span: Span, operand: Span) -> Error {
+        match error {
+            ArithmeticError::DivisionByZero => Error::DivisionByZero { span: operand },
+            ArithmeticError::TooLarge { bits, limit } => Error::TooLarge { span, bits, limit },
+            ArithmeticError::FractionalExponent => Error::FractionalExponent {
+                span: operand,
+                exponent: self.scope.formula().sources.slice(operand).to_string(),
+            },
+        }
+    }
+}
+
+fn op_expects_unary(op: UnaryOp) -> &'static str {
+    match op {
+        UnaryOp::Neg | UnaryOp::Plus => "a number",
+        UnaryOp::Not => "true or false",
+    }
+}

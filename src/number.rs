@@ -1,0 +1,568 @@
+//! Exact numbers: the one numeric type of the engine.
+//!
+//! A `Number` is a rational over big integers, stored in the cheapest form that holds it: a machine
+//! integer while it fits, a big integer when it does not, and a reduced fraction only when the value
+//! is not an integer. Formulas of parameter counts are integer arithmetic almost everywhere, so the
+//! common path never allocates and never computes a gcd.
+//!
+//! Every operation that can grow a number checks the result's size against a limit *before*
+//! computing it, so `10^10^10` is refused at once rather than after minutes of multiplication.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use num_bigint::{BigInt, Sign};
+use num_integer::Integer;
+use num_rational::BigRational;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+
+/// An exact rational number.
+#[derive(Clone, Debug)]
+pub struct Number(Repr);
+
+#[derive(Clone, Debug)]
+enum Repr {
+    /// An integer that fits in an `i64`.
+    Small(i64),
+    /// An integer that does not fit in an `i64`.
+    Big(BigInt),
+    /// A reduced fraction whose denominator is greater than one.
+    Ratio(BigRational),
+}
+
+/// Why an arithmetic operation has no result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArithmeticError {
+    DivisionByZero,
+    /// The result would need `bits` bits, more than the limit allows.
+    TooLarge {
+        bits: u64,
+        limit: u64,
+    },
+    /// An exponent that is not an integer.
+    FractionalExponent,
+}
+
+/// `bits(a) + bits(b)` bounds the size of a product; a sum needs at most one bit more than its
+/// larger operand.
+fn check(bits: u64, limit: u64) -> Result<(), ArithmeticError> {
+    if bits > limit {
+        Err(ArithmeticError::TooLarge { bits, limit })
+    } else {
+        Ok(())
+    }
+}
+
+impl Number {
+    pub fn zero() -> Number {
+        Number(Repr::Small(0))
+    }
+
+    pub fn from_i64(n: i64) -> Number {
+        Number(Repr::Small(n))
+    }
+
+    pub fn from_bigint(n: BigInt) -> Number {
+        match n.to_i64() {
+            Some(small) => Number(Repr::Small(small)),
+            None => Number(Repr::Big(n)),
+        }
+    }
+
+    fn from_ratio(r: BigRational) -> Number {
+        if r.denom().is_one() {
+            Number::from_bigint(r.to_integer())
+        } else {
+            Number(Repr::Ratio(r))
+        }
+    }
+
+    fn to_ratio(&self) -> BigRational {
+        match &self.0 {
+            Repr::Small(n) => BigRational::from_integer(BigInt::from(*n)),
+            Repr::Big(n) => BigRational::from_integer(n.clone()),
+            Repr::Ratio(r) => r.clone(),
+        }
+    }
+
+    fn to_bigint_lossless(&self) -> Option<BigInt> {
+        match &self.0 {
+            Repr::Small(n) => Some(BigInt::from(*n)),
+            Repr::Big(n) => Some(n.clone()),
+            Repr::Ratio(_) => None,
+        }
+    }
+
+    /// The number as an integer, when it is one.
+    pub fn to_bigint(&self) -> Option<BigInt> {
+        self.to_bigint_lossless()
+    }
+
+    /// The number as an `i64`, when it is an integer that fits.
+    pub fn to_i64(&self) -> Option<i64> {
+        match &self.0 {
+            Repr::Small(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn is_integer(&self) -> bool {
+        !matches!(self.0, Repr::Ratio(_))
+    }
+
+    pub fn is_zero(&self) -> bool {
+        matches!(self.0, Repr::Small(0))
+    }
+
+    pub fn is_negative(&self) -> bool {
+        match &self.0 {
+            Repr::Small(n) => *n < 0,
+            Repr::Big(n) => n.is_negative(),
+            Repr::Ratio(r) => r.is_negative(),
+        }
+    }
+
+    /// The numerator and denominator (denominator positive, fraction reduced).
+    pub fn to_fraction(&self) -> (BigInt, BigInt) {
+        let r = self.to_ratio();
+        (r.numer().clone(), r.denom().clone())
+    }
+
+    /// Size in bits: of the integer, or of numerator and denominator together.
+    pub fn bits(&self) -> u64 {
+        match &self.0 {
+            Repr::Small(n) => 64 - n.unsigned_abs().leading_zeros() as u64,
+            Repr::Big(n) => n.bits(),
+            Repr::Ratio(r) => r.numer().bits() + r.denom().bits(),
+        }
+    }
+
+    /// Builds a number from the exact decimal reading of `mantissa * 10^exponent`, refusing
+    /// results larger than `limit` bits.
+    pub fn from_decimal(
+        digits: &str,
+        fraction_digits: &str,
+        exponent: i64,
+        limit: u64,
+    ) -> Result<Number, ArithmeticError> {
+        let all: String = digits.chars().chain(fraction_digits.chars()).collect();
+        check(all.len() as u64 * 10 / 3, limit)?;
+        let mantissa: BigInt = all.parse().unwrap_or_else(|_| BigInt::zero());
+        let scale = exponent.checked_sub(fraction_digits.len() as i64).ok_or(
+            ArithmeticError::TooLarge {
+                bits: u64::MAX,
+                limit,
+            },
+        )?;
+        let ten = Number::from_i64(10);
+        let mantissa = Number::from_bigint(mantissa);
+        check(mantissa.bits(), limit)?;
+        if scale == 0 {
+            return Ok(mantissa);
+        }
+        let power = ten.pow(&Number::from_i64(scale.saturating_abs()), limit)?;
+        if scale > 0 {
+            mantissa.mul(&power, limit)
+        } else {
+            mantissa.div(&power, limit)
+        }
+    }
+
+    /// Reads a number literal exactly: `768`, `-3`, `0.1` (1/10), `1e9`, `1.5E-3` (3/2000).
+    /// `_` grouping must already be removed. Returns `None` when the text is not a literal.
+    pub fn parse_literal(text: &str, limit: u64) -> Option<Result<Number, ArithmeticError>> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => (&unsigned[..at], Some(&unsigned[at + 1..])),
+            None => (unsigned, None),
+        };
+        let (digits, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if digits.is_empty() || !all_digits(digits) || !all_digits(fraction) {
+            return None;
+        }
+        if fraction.is_empty() && exponent.is_none() {
+            if let Ok(small) = digits.parse::<i64>() {
+                return Some(Ok(Number::from_i64(if negative { -small } else { small })));
+            }
+        }
+        let exponent = match exponent {
+            None => 0,
+            Some(e) => {
+                let body = e.strip_prefix(['+', '-']).unwrap_or(e);
+                if body.is_empty() || !all_digits(body) {
+                    return None;
+                }
+                // An exponent too long for an i64 is far past any size limit.
+                match e.parse::<i64>() {
+                    Ok(v) => v,
+                    Err(_) => {
+                        return Some(Err(ArithmeticError::TooLarge {
+                            bits: u64::MAX,
+                            limit,
+                        }))
+                    }
+                }
+            }
+        };
+        let value = Number::from_decimal(digits, fraction, exponent, limit);
+        Some(value.map(|v| if negative { v.neg() } else { v }))
+    }
+
+    pub fn add(&self, other: &Number, limit: u64) -> Result<Number, ArithmeticError> {
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
+            if let Some(sum) = a.checked_add(*b) {
+                return Ok(Number(Repr::Small(sum)));
+            }
+        }
+        check(self.bits().max(other.bits()) + 1, limit)?;
+        Ok(self.add_big(other))
+    }
+
+    fn add_big(&self, other: &Number) -> Number {
+        match (self.to_bigint_lossless(), other.to_bigint_lossless()) {
+            (Some(a), Some(b)) => Number::from_bigint(a + b),
+            _ => Number::from_ratio(self.to_ratio() + other.to_ratio()),
+        }
+    }
+
+    pub fn neg(&self) -> Number {
+        match &self.0 {
+            Repr::Small(n) => match n.checked_neg() {
+                Some(m) => Number(Repr::Small(m)),
+                None => Number::from_bigint(-BigInt::from(*n)),
+            },
+            Repr::Big(n) => Number::from_bigint(-n.clone()),
+            Repr::Ratio(r) => Number(Repr::Ratio(-r.clone())),
+        }
+    }
+
+    pub fn sub(&self, other: &Number, limit: u64) -> Result<Number, ArithmeticError> {
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
+            if let Some(difference) = a.checked_sub(*b) {
+                return Ok(Number(Repr::Small(difference)));
+            }
+        }
+        self.add(&other.neg(), limit)
+    }
+
+    pub fn mul(&self, other: &Number, limit: u64) -> Result<Number, ArithmeticError> {
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
+            if let Some(product) = a.checked_mul(*b) {
+                return Ok(Number(Repr::Small(product)));
+            }
+        }
+        check(self.bits() + other.bits(), limit)?;
+        Ok(
+            match (self.to_bigint_lossless(), other.to_bigint_lossless()) {
+                (Some(a), Some(b)) => Number::from_bigint(a * b),
+                _ => Number::from_ratio(self.to_ratio() * other.to_ratio()),
+            },
+        )
+    }
+
+    pub fn div(&self, other: &Number, limit: u64) -> Result<Number, ArithmeticError> {
+        if other.is_zero() {
+            return Err(ArithmeticError::DivisionByZero);
+        }
+        if let (Repr::Small(a), Repr::Small(b)) = (&self.0, &other.0) {
+            if let (Some(0), Some(quotient)) = (a.checked_rem(*b), a.checked_div(*b)) {
+                return Ok(Number(Repr::Small(quotient)));
+            }
+        }
+        check(self.bits() + other.bits(), limit)?;
+        Ok(Number::from_ratio(self.to_ratio() / other.to_ratio()))
+    }
+
+    /// `self ^ exponent` for an integer exponent; a negative exponent gives the reciprocal.
+    pub fn pow(&self, exponent: &Number, limit: u64) -> Result<Number, ArithmeticError> {
+        let Some(exponent) = exponent.to_bigint_lossless() else {
+            return Err(ArithmeticError::FractionalExponent);
+        };
+        // 0, 1 and -1 stay small under any power, however large the exponent.
+        match &self.0 {
+            Repr::Small(0) => {
+                return match exponent.sign() {
+                    Sign::Minus => Err(ArithmeticError::DivisionByZero),
+                    Sign::NoSign => Ok(Number::from_i64(1)),
+                    Sign::Plus => Ok(Number::zero()),
+                }
+            }
+            Repr::Small(1) => return Ok(Number::from_i64(1)),
+            Repr::Small(-1) => {
+                return Ok(Number::from_i64(if exponent.is_even() { 1 } else { -1 }))
+            }
+            _ => {}
+        }
+        let magnitude = exponent.magnitude();
+        // Any base other than 0 and ±1 has at least one bit of magnitude above one, so its power
+        // needs at least `exponent` bits: an exponent past the limit is refused before anything else.
+        let Some(e) = magnitude.to_u64().filter(|e| *e <= limit) else {
+            return Err(ArithmeticError::TooLarge {
+                bits: magnitude.to_u64().unwrap_or(u64::MAX),
+                limit,
+            });
+        };
+        let (numer, denom) = self.to_fraction();
+        // (bits - 1) * e is a lower bound of the result's size; bits * e an upper one.
+        let lower =
+            (numer.bits().saturating_sub(1) + denom.bits().saturating_sub(1)).saturating_mul(e);
+        check(lower, limit)?;
+        let e_usize =
+            usize::try_from(e).map_err(|_| ArithmeticError::TooLarge { bits: lower, limit })?;
+        let numer = num_traits::pow(numer, e_usize);
+        let denom = num_traits::pow(denom, e_usize);
+        check(numer.bits() + denom.bits(), limit)?;
+        let power = Number::from_ratio(BigRational::new(numer, denom));
+        if exponent.is_negative() {
+            Number::from_i64(1).div(&power, limit)
+        } else {
+            Ok(power)
+        }
+    }
+
+    pub fn floor(&self) -> Number {
+        match &self.0 {
+            Repr::Ratio(r) => Number::from_bigint(r.floor().to_integer()),
+            _ => self.clone(),
+        }
+    }
+
+    pub fn ceil(&self) -> Number {
+        match &self.0 {
+            Repr::Ratio(r) => Number::from_bigint(r.ceil().to_integer()),
+            _ => self.clone(),
+        }
+    }
+
+    /// Plain digits, or `numerator/denominator` for a fraction; `-` in front of a negative value.
+    pub fn to_plain_string(&self) -> String {
+        self.to_string()
+    }
+
+    /// Like `to_plain_string`, with the integer digits grouped in threes by `separator`.
+    pub fn to_grouped_string(&self, separator: &str) -> String {
+        match &self.0 {
+            Repr::Ratio(r) => format!(
+                "{}/{}",
+                group_digits(&r.numer().to_string(), separator),
+                group_digits(&r.denom().to_string(), separator)
+            ),
+            _ => group_digits(&self.to_string(), separator),
+        }
+    }
+}
+
+/// Groups the digits of a plain integer (optionally signed) in threes from the right.
+pub fn group_digits(plain: &str, separator: &str) -> String {
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain),
+    };
+    if digits.len() <= 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return plain.to_string();
+    }
+    let mut out = String::with_capacity(plain.len() + digits.len() / 3 * separator.len());
+    out.push_str(sign);
+    let head = digits.len() % 3;
+    out.push_str(&digits[..head]);
+    for (i, chunk) in digits.as_bytes()[head..].chunks(3).enumerate() {
+        if head > 0 || i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(std::str::from_utf8(chunk).unwrap_or_default());
+    }
+    out
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Repr::Small(n) => write!(f, "{n}"),
+            Repr::Big(n) => write!(f, "{n}"),
+            Repr::Ratio(r) => write!(f, "{}/{}", r.numer(), r.denom()),
+        }
+    }
+}
+
+impl PartialEq for Number {
+    fn eq(&self, other: &Number) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Number {}
+
+impl PartialOrd for Number {
+    fn partial_cmp(&self, other: &Number) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Number {
+    fn cmp(&self, other: &Number) -> Ordering {
+        match (&self.0, &other.0) {
+            (Repr::Small(a), Repr::Small(b)) => a.cmp(b),
+            _ => match (self.to_bigint_lossless(), other.to_bigint_lossless()) {
+                (Some(a), Some(b)) => a.cmp(&b),
+                _ => self.to_ratio().cmp(&other.to_ratio()),
+            },
+        }
+    }
+}
+
+impl From<i64> for Number {
+    fn from(n: i64) -> Number {
+        Number::from_i64(n)
+    }
+}
+
+impl From<BigInt> for Number {
+    fn from(n: BigInt) -> Number {
+        Number::from_bigint(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIMIT: u64 = 1 << 24;
+
+    fn n(v: i64) -> Number {
+        Number::from_i64(v)
+    }
+
+    #[test]
+    fn small_overflow_promotes_to_big() {
+        let max = n(i64::MAX);
+        // i64::MAX + 1 = 9223372036854775808, by hand.
+        assert_eq!(
+            max.add(&n(1), LIMIT).unwrap().to_string(),
+            "9223372036854775808"
+        );
+        assert_eq!(
+            max.mul(&n(2), LIMIT).unwrap().to_string(),
+            "18446744073709551614"
+        );
+        assert_eq!(n(i64::MIN).neg().to_string(), "9223372036854775808");
+        // And back down again when the value fits.
+        let back = max.add(&n(1), LIMIT).unwrap().sub(&n(1), LIMIT).unwrap();
+        assert_eq!(back.to_i64(), Some(i64::MAX));
+    }
+
+    #[test]
+    fn division_is_exact() {
+        assert_eq!(n(7).div(&n(2), LIMIT).unwrap().to_string(), "7/2");
+        assert_eq!(n(-6).div(&n(4), LIMIT).unwrap().to_string(), "-3/2");
+        assert_eq!(n(768).div(&n(12), LIMIT).unwrap().to_i64(), Some(64));
+        let third = n(1).div(&n(3), LIMIT).unwrap();
+        let one = third.mul(&n(3), LIMIT).unwrap();
+        assert!(one.is_integer());
+        assert_eq!(one, n(1));
+        assert_eq!(n(1).div(&n(0), LIMIT), Err(ArithmeticError::DivisionByZero));
+    }
+
+    #[test]
+    fn powers() {
+        assert_eq!(n(2).pow(&n(10), LIMIT).unwrap(), n(1024));
+        assert_eq!(n(2).pow(&n(-2), LIMIT).unwrap().to_string(), "1/4");
+        assert_eq!(n(0).pow(&n(0), LIMIT).unwrap(), n(1));
+        assert_eq!(
+            n(0).pow(&n(-1), LIMIT),
+            Err(ArithmeticError::DivisionByZero)
+        );
+        assert_eq!(n(-1).pow(&n(1_000_000_001), LIMIT).unwrap(), n(-1));
+        let half = n(1).div(&n(2), LIMIT).unwrap();
+        assert_eq!(
+            n(4).pow(&half, LIMIT),
+            Err(ArithmeticError::FractionalExponent)
+        );
+        // 2^64 = 18446744073709551616.
+        assert_eq!(
+            n(2).pow(&n(64), LIMIT).unwrap().to_string(),
+            "18446744073709551616"
+        );
+    }
+
+    #[test]
+    fn size_limit_refuses_before_computing() {
+        let huge_exponent = n(10).pow(&n(10), LIMIT).unwrap();
+        assert!(matches!(
+            n(10).pow(&huge_exponent, LIMIT),
+            Err(ArithmeticError::TooLarge { .. })
+        ));
+        assert!(matches!(
+            n(3).pow(&n(100), 64),
+            Err(ArithmeticError::TooLarge { .. })
+        ));
+    }
+
+    #[test]
+    fn floor_and_ceil() {
+        let x = n(-7).div(&n(2), LIMIT).unwrap();
+        assert_eq!(x.floor(), n(-4));
+        assert_eq!(x.ceil(), n(-3));
+        assert_eq!(n(5).floor(), n(5));
+    }
+
+    #[test]
+    fn decimals_are_exact() {
+        // 0.1 = 1/10; 1.5e-3 = 15/10000 = 3/2000; 1e9 = 10^9.
+        assert_eq!(
+            Number::from_decimal("0", "1", 0, LIMIT)
+                .unwrap()
+                .to_string(),
+            "1/10"
+        );
+        assert_eq!(
+            Number::from_decimal("1", "5", -3, LIMIT)
+                .unwrap()
+                .to_string(),
+            "3/2000"
+        );
+        assert_eq!(
+            Number::from_decimal("1", "", 9, LIMIT).unwrap(),
+            n(1_000_000_000)
+        );
+        assert!(Number::from_decimal("1", "", i64::MAX, LIMIT).is_err());
+    }
+
+    #[test]
+    fn literals() {
+        let read = |t: &str| {
+            Number::parse_literal(t, LIMIT)
+                .unwrap()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(read("768"), "768");
+        assert_eq!(read("-3"), "-3");
+        assert_eq!(read("0.1"), "1/10");
+        assert_eq!(read("1e-12"), "1/1000000000000");
+        assert_eq!(read("2.50"), "5/2");
+        assert_eq!(
+            read("123456789012345678901234567890"),
+            "123456789012345678901234567890"
+        );
+        assert!(Number::parse_literal("1e", LIMIT).is_none());
+        assert!(Number::parse_literal("abc", LIMIT).is_none());
+        assert!(Number::parse_literal("1e99999999999999999999", LIMIT)
+            .unwrap()
+            .is_err());
+    }
+
+    #[test]
+    fn grouping() {
+        assert_eq!(group_digits("108890112", ","), "108,890,112");
+        assert_eq!(group_digits("-1234", ","), "-1,234");
+        assert_eq!(group_digits("123", ","), "123");
+        assert_eq!(
+            n(7).div(&n(2), LIMIT).unwrap().to_grouped_string(","),
+            "7/2"
+        );
+    }
+}

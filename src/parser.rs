@@ -1,0 +1,617 @@
+//! The parser: text → syntax tree.
+//!
+//! pest (`grammar/formula.pest`) splits the text into statements and each expression into a flat
+//! sequence of prefix operators, operands and infix operators; this module orders that sequence by
+//! the precedence table in `syntax::Precedence` (an iterative shunting-yard, so a `^` chain or a run
+//! of unary minuses 200,000 long needs no recursion) and builds the tree.
+//!
+//! pest itself recurses once per bracket or `if`. Before handing text to pest, a linear scan measures
+//! how deep the brackets go: input deeper than the limit is refused with the place it passes it, and
+//! deep input that is allowed is parsed on a stack sized for its depth.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::error::{Error, Result};
+use crate::syntax::{
+    BinaryOp, Definition, DefinitionKind, ExprId, ExprKind, Formula, Function, Precedence,
+    SourceId, Span, StatementId, StatementKind, UnaryOp,
+};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/formula.pest"]
+struct Grammar;
+
+/// How deep input may nest by default: deeper than any real formula, shallow enough to parse in a
+/// few hundred megabytes of stack.
+pub const DEFAULT_MAX_DEPTH: usize = 1_000_000;
+
+/// Stack that pest and the recursive stages use per level of nesting, measured with a margin on
+/// debug builds; deep input is parsed on a stack of `depth * STACK_PER_LEVEL`.
+const STACK_PER_LEVEL: usize = 4 * 1024;
+/// Below this depth the thread's own stack is plenty.
+const SHALLOW: usize = 200;
+/// Our own recursion (lowering nested groups) grows its stack in segments of this size.
+pub(crate) const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+pub(crate) const RED_ZONE: usize = 256 * 1024;
+
+/// Parses a formula file into `formula`, returning the ids of its statements.
+pub fn parse_file(
+    formula: &mut Formula,
+    source: SourceId,
+    max_depth: usize,
+) -> Result<Vec<StatementId>> {
+    let text = formula.sources.get(source).text.clone();
+    let pair = parse_rule(Rule::file, &text, source, max_depth)?;
+    let mut lowering = Lowering { formula, source };
+    let mut ids = Vec::new();
+    for statement in pair.into_inner() {
+        match statement.as_rule() {
+            Rule::definition => ids.push(lowering.definition(statement)?),
+            Rule::chain => ids.push(lowering.chain(statement)?),
+            _ => {}
+        }
+    }
+    Ok(ids)
+}
+
+/// Parses an `-e` expression (optionally `EXPR = CLAIM = ...`) as one statement.
+pub fn parse_inline(
+    formula: &mut Formula,
+    source: SourceId,
+    max_depth: usize,
+) -> Result<StatementId> {
+    let text = formula.sources.get(source).text.clone();
+    let pair = parse_rule(Rule::inline, &text, source, max_depth)?;
+    let mut lowering = Lowering { formula, source };
+    let chain = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::chain)
+        .ok_or_else(|| syntax_error(source, 0, "expected an expression"))?;
+    lowering.chain(chain)
+}
+
+/// Parses the VALUE of `--set NAME=VALUE` as an override of `name`.
+pub fn parse_override(
+    formula: &mut Formula,
+    source: SourceId,
+    name: &str,
+    max_depth: usize,
+) -> Result<StatementId> {
+    let text = formula.sources.get(source).text.clone();
+    let pair = parse_rule(Rule::override_value, &text, source, max_depth)?;
+    let mut lowering = Lowering { formula, source };
+    let expr = pair
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::expr)
+        .ok_or_else(|| syntax_error(source, 0, "expected a value"))?;
+    let span = lowering.span(&expr);
+    let value = lowering.expr(expr)?;
+    Ok(lowering.formula.push_statement(
+        StatementKind::Override {
+            name: name.to_string(),
+            value,
+        },
+        span,
+    ))
+}
+
+fn syntax_error(source: SourceId, at: usize, message: &str) -> Error {
+    Error::Syntax {
+        span: Span::new(source, at, at),
+        message: message.to_string(),
+        help: None,
+    }
+}
+
+/// Runs pest on `text`, on a stack large enough for the text's nesting.
+fn parse_rule<'t>(
+    rule: Rule,
+    text: &'t str,
+    source: SourceId,
+    max_depth: usize,
+) -> Result<Pair<'t, Rule>> {
+    let depth = nesting_depth(text, source, max_depth)?;
+    let run = || {
+        Grammar::parse(rule, text)
+            .map_err(|e| pest_error(e, text, source))
+            .and_then(|mut pairs| {
+                pairs
+                    .next()
+                    .ok_or_else(|| syntax_error(source, 0, "empty input"))
+            })
+    };
+    if depth < SHALLOW {
+        run()
+    } else {
+        stacker::grow(depth.saturating_mul(STACK_PER_LEVEL) + STACK_SEGMENT, run)
+    }
+}
+
+/// How deeply pest will recurse on `text`: open brackets, plus every `if` (an `if` in an `else`
+/// branch nests without brackets). Refuses text past `max_depth`, pointing at the bracket that
+/// passes it.
+fn nesting_depth(text: &str, source: SourceId, max_depth: usize) -> Result<usize> {
+    let mut brackets = 0usize;
+    let mut deepest = 0usize;
+    let mut ifs = 0usize;
+    let mut previous_is_word = false;
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' | '（' | '[' => {
+                brackets += 1;
+                if brackets > deepest {
+                    deepest = brackets;
+                    if deepest > max_depth {
+                        return Err(Error::TooDeep {
+                            span: Span::new(source, i, i + c.len_utf8()),
+                            depth: count_depth(text),
+                            limit: max_depth,
+                        });
+                    }
+                }
+            }
+            ')' | '）' | ']' => brackets = brackets.saturating_sub(1),
+            'i' if !previous_is_word
+                && bytes.get(i + 1) == Some(&b'f')
+                && !bytes
+                    .get(i + 2)
+                    .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') =>
+            {
+                ifs += 1;
+                if ifs > max_depth {
+                    return Err(Error::TooDeep {
+                        span: Span::new(source, i, i + 2),
+                        depth: ifs,
+                        limit: max_depth,
+                    });
+                }
+            }
+            _ => {}
+        }
+        previous_is_word = c.is_alphanumeric() || c == '_';
+    }
+    Ok(deepest + ifs)
+}
+
+/// The full bracket depth of `text`, for the message of a too-deep error.
+fn count_depth(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    for c in text.chars() {
+        match c {
+            '(' | '（' | '[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | '）' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// What a person calls a grammar rule in "expected ..." messages.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::expr
+        | Rule::number
+        | Rule::name
+        | Rule::boolean
+        | Rule::if_expr
+        | Rule::call
+        | Rule::group => "an expression",
+        Rule::add
+        | Rule::sub
+        | Rule::mul
+        | Rule::div
+        | Rule::pow
+        | Rule::eq
+        | Rule::ne
+        | Rule::le
+        | Rule::lt
+        | Rule::ge
+        | Rule::gt
+        | Rule::and
+        | Rule::or
+        | Rule::alternative
+        | Rule::implicit_mul => "an operator",
+        Rule::close => "a closing `)`",
+        Rule::explanation => "an explanation in quotes",
+        Rule::EOI => "the end of the line",
+        Rule::definition_name => "a name",
+        Rule::definition | Rule::chain => "a definition or an expression",
+        Rule::neg | Rule::plus | Rule::not => "an expression",
+        _ => return None,
+    })
+}
+
+fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> Error {
+    use pest::error::{ErrorVariant, InputLocation};
+    let at = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let found = text[at..].chars().next();
+    let end = at + found.map_or(0, char::len_utf8);
+    let mut expected: Vec<&str> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(|r| describe(*r)).collect()
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    expected.sort_unstable();
+    expected.dedup();
+    let message = match found {
+        None => "unexpected end of input".to_string(),
+        Some('\n') | Some('\r') => "unexpected end of line".to_string(),
+        Some(c) => format!("unexpected `{c}`"),
+    };
+    let help = match (found, expected.as_slice()) {
+        (Some('"'), _) => Some(
+            "an explanation in quotes goes after the whole definition: `name = expr \"text\"`"
+                .to_string(),
+        ),
+        (_, []) => None,
+        (_, [one]) => Some(format!("expected {one} here")),
+        (_, many) => Some(format!(
+            "expected {} or {} here",
+            many[..many.len() - 1].join(", "),
+            many[many.len() - 1]
+        )),
+    };
+    Error::Syntax {
+        span: Span::new(source, at, end),
+        message,
+        help,
+    }
+}
+
+/// An infix operator: arithmetic and comparisons, or `|` between alternatives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Infix {
+    Binary(BinaryOp),
+    Alternative,
+}
+
+impl Infix {
+    fn precedence(self) -> Precedence {
+        match self {
+            Infix::Binary(op) => op.precedence(),
+            Infix::Alternative => Precedence::Alternatives,
+        }
+    }
+
+    fn is_right_associative(self) -> bool {
+        matches!(self, Infix::Binary(op) if op.is_right_associative())
+    }
+}
+
+/// An operator waiting on the shunting-yard's stack.
+#[derive(Clone, Copy)]
+enum Pending {
+    Prefix(UnaryOp, Span),
+    Infix(Infix),
+}
+
+impl Pending {
+    /// Whether this operator, on the stack, must be applied before `incoming` is pushed.
+    fn applies_before(self, incoming: Infix) -> bool {
+        let incoming_precedence = incoming.precedence();
+        match self {
+            Pending::Prefix(op, _) => op.precedence() > incoming_precedence,
+            Pending::Infix(op) => {
+                op.precedence() > incoming_precedence
+                    || (op.precedence() == incoming_precedence && !incoming.is_right_associative())
+            }
+        }
+    }
+}
+
+struct Lowering<'f> {
+    formula: &'f mut Formula,
+    source: SourceId,
+}
+
+impl Lowering<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.source, s.start(), s.end())
+    }
+
+    fn definition(&mut self, pair: Pair<Rule>) -> Result<StatementId> {
+        let span = self.span(&pair);
+        let mut declared_size = false;
+        let mut name = None;
+        let mut exprs = Vec::new();
+        let mut explanation = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::let_keyword => declared_size = true,
+                Rule::definition_name => name = Some((part.as_str().to_string(), self.span(&part))),
+                Rule::expr => exprs.push(self.expr(part)?),
+                Rule::explanation => explanation = Some(explanation_text(part)),
+                _ => {}
+            }
+        }
+        let (Some((name, name_span)), Some((&value, claims))) = (name, exprs.split_first()) else {
+            return Err(syntax_error(
+                self.source,
+                span.start as usize,
+                "incomplete definition",
+            ));
+        };
+        let kind = if declared_size || self.is_binding(value) {
+            DefinitionKind::Size
+        } else {
+            DefinitionKind::Part
+        };
+        let definition = Definition {
+            name,
+            name_span,
+            kind,
+            value,
+            claims: claims.to_vec(),
+            explanation,
+        };
+        Ok(self
+            .formula
+            .push_statement(StatementKind::Definition(definition), span))
+    }
+
+    /// A binding reads a value rather than computing a part: alternatives (`hidden_size | n_embd`),
+    /// a bare name or a constant.
+    fn is_binding(&self, mut id: ExprId) -> bool {
+        loop {
+            match &self.formula.expr(id).kind {
+                ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg, inner) => id = *inner,
+                ExprKind::Alternatives(_)
+                | ExprKind::Name(_)
+                | ExprKind::Number { .. }
+                | ExprKind::Bool(_) => return true,
+                _ => return false,
+            }
+        }
+    }
+
+    fn chain(&mut self, pair: Pair<Rule>) -> Result<StatementId> {
+        let span = self.span(&pair);
+        let mut exprs = Vec::new();
+        for part in pair.into_inner() {
+            if part.as_rule() == Rule::expr {
+                exprs.push(self.expr(part)?);
+            }
+        }
+        let Some((&value, claims)) = exprs.split_first() else {
+            return Err(syntax_error(
+                self.source,
+                span.start as usize,
+                "expected an expression",
+            ));
+        };
+        Ok(self.formula.push_statement(
+            StatementKind::Expression {
+                value,
+                claims: claims.to_vec(),
+            },
+            span,
+        ))
+    }
+
+    /// Orders a flat `prefix* operand (infix prefix* operand)*` sequence by precedence.
+    fn expr(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
+        let mut operands: Vec<ExprId> = Vec::new();
+        let mut operators: Vec<Pending> = Vec::new();
+        // Set after an implicit multiplication that follows a number literal.
+        let mut juxtaposed_number: Option<Span> = None;
+        for item in pair.into_inner() {
+            let rule = item.as_rule();
+            let span = self.span(&item);
+            if let Some(op) = unary_op(rule) {
+                operators.push(Pending::Prefix(op, span));
+                continue;
+            }
+            if let Some(op) = infix_op(rule) {
+                if op == Infix::Binary(BinaryOp::ImplicitMul) {
+                    juxtaposed_number = operands
+                        .last()
+                        .filter(|id| {
+                            matches!(self.formula.expr(**id).kind, ExprKind::Number { .. })
+                        })
+                        .map(|id| self.formula.expr(*id).span);
+                }
+                while let Some(top) = operators.last().copied() {
+                    if !top.applies_before(op) {
+                        break;
+                    }
+                    operators.pop();
+                    self.apply(top, &mut operands)?;
+                }
+                operators.push(Pending::Infix(op));
+                continue;
+            }
+            let operand = self.operand(item)?;
+            if let Some(left) = juxtaposed_number.take() {
+                if matches!(self.formula.expr(operand).kind, ExprKind::Number { .. }) {
+                    return Err(Error::AdjacentNumbers {
+                        span: left.to(self.formula.expr(operand).span),
+                    });
+                }
+            }
+            operands.push(operand);
+        }
+        while let Some(top) = operators.pop() {
+            self.apply(top, &mut operands)?;
+        }
+        match (operands.pop(), operands.is_empty()) {
+            (Some(root), true) => Ok(root),
+            _ => Err(syntax_error(self.source, 0, "malformed expression")),
+        }
+    }
+
+    fn apply(&mut self, op: Pending, operands: &mut Vec<ExprId>) -> Result<()> {
+        let malformed = || syntax_error(self.source, 0, "malformed expression");
+        match op {
+            Pending::Prefix(op, span) => {
+                let operand = operands.pop().ok_or_else(malformed)?;
+                let span = span.to(self.formula.expr(operand).span);
+                operands.push(self.formula.push_expr(ExprKind::Unary(op, operand), span));
+            }
+            Pending::Infix(op) => {
+                let rhs = operands.pop().ok_or_else(malformed)?;
+                let lhs = operands.pop().ok_or_else(malformed)?;
+                let span = self.formula.expr(lhs).span.to(self.formula.expr(rhs).span);
+                let node = match op {
+                    Infix::Binary(op) => ExprKind::Binary(op, lhs, rhs),
+                    // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
+                    Infix::Alternative => match &self.formula.expr(lhs).kind {
+                        ExprKind::Alternatives(earlier) => {
+                            let mut all = earlier.clone();
+                            all.push(rhs);
+                            ExprKind::Alternatives(all)
+                        }
+                        _ => ExprKind::Alternatives(vec![lhs, rhs]),
+                    },
+                };
+                operands.push(self.formula.push_expr(node, span));
+            }
+        }
+        Ok(())
+    }
+
+    fn operand(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.operand_inner(pair))
+    }
+
+    fn operand_inner(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
+        let span = self.span(&pair);
+        let kind = match pair.as_rule() {
+            Rule::number => ExprKind::Number {
+                text: pair.as_str().replace('_', ""),
+            },
+            Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::name => ExprKind::Name(pair.as_str().to_string()),
+            Rule::group => {
+                let inner = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::expr)
+                    .ok_or_else(|| {
+                        syntax_error(self.source, span.start as usize, "empty parentheses")
+                    })?;
+                ExprKind::Group(self.expr(inner)?)
+            }
+            Rule::call => {
+                let mut function = None;
+                let mut args = Vec::new();
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::function => function = Function::from_name(part.as_str().trim()),
+                        Rule::expr => args.push(self.expr(part)?),
+                        _ => {}
+                    }
+                }
+                let function = function.ok_or_else(|| {
+                    syntax_error(self.source, span.start as usize, "unknown function")
+                })?;
+                check_arity(function, args.len(), span)?;
+                ExprKind::Call(function, args)
+            }
+            Rule::if_expr => {
+                let mut parts = Vec::with_capacity(3);
+                for part in pair.into_inner() {
+                    if part.as_rule() == Rule::expr {
+                        parts.push(self.expr(part)?);
+                    }
+                }
+                let [condition, then, otherwise] = parts[..] else {
+                    return Err(syntax_error(
+                        self.source,
+                        span.start as usize,
+                        "incomplete `if`",
+                    ));
+                };
+                ExprKind::If {
+                    condition,
+                    then,
+                    otherwise,
+                }
+            }
+            _ => {
+                return Err(syntax_error(
+                    self.source,
+                    span.start as usize,
+                    "expected an expression",
+                ))
+            }
+        };
+        Ok(self.formula.push_expr(kind, span))
+    }
+}
+
+fn check_arity(function: Function, found: usize, span: Span) -> Result<()> {
+    let (ok, expected) = match function {
+        Function::Min | Function::Max => (found >= 1, "one or more arguments"),
+        Function::Floor | Function::Ceil => (found == 1, "exactly one argument"),
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Arity {
+            span,
+            function: function.name(),
+            expected,
+            found,
+        })
+    }
+}
+
+fn unary_op(rule: Rule) -> Option<UnaryOp> {
+    Some(match rule {
+        Rule::neg => UnaryOp::Neg,
+        Rule::plus => UnaryOp::Plus,
+        Rule::not => UnaryOp::Not,
+        _ => return None,
+    })
+}
+
+fn infix_op(rule: Rule) -> Option<Infix> {
+    Some(Infix::Binary(match rule {
+        Rule::add => BinaryOp::Add,
+        Rule::sub => BinaryOp::Sub,
+        Rule::mul => BinaryOp::Mul,
+        Rule::implicit_mul => BinaryOp::ImplicitMul,
+        Rule::div => BinaryOp::Div,
+        Rule::pow => BinaryOp::Pow,
+        Rule::eq => BinaryOp::Eq,
+        Rule::ne => BinaryOp::Ne,
+        Rule::lt => BinaryOp::Lt,
+        Rule::le => BinaryOp::Le,
+        Rule::gt => BinaryOp::Gt,
+        Rule::ge => BinaryOp::Ge,
+        Rule::and => BinaryOp::And,
+        Rule::or => BinaryOp::Or,
+        Rule::alternative => return Some(Infix::Alternative),
+        _ => return None,
+    }))
+}
+
+fn explanation_text(pair: Pair<Rule>) -> String {
+    let raw = pair
+        .into_inner()
+        .next()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_default();
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(escaped) = chars.next() {
+                out.push(escaped);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

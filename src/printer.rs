@@ -1,0 +1,487 @@
+//! Printing one expression back as text: the core of every output style.
+//!
+//! The printer walks the tree as evaluated: names of parts are replaced by their formulas (inlined),
+//! names of sizes by their values (or kept, in symbolic form), and an `if` or a list of alternatives
+//! by the branch that was taken. The author's parentheses are printed where they were written;
+//! inlining adds exactly the parentheses precedence needs. Operands stay in the order written.
+
+use crate::bind::Resolution;
+use crate::eval::{Evaluator, Value};
+use crate::number::{group_digits, Number};
+use crate::parser::{RED_ZONE, STACK_SEGMENT};
+use crate::syntax::{
+    BinaryOp, DefinitionKind, ExprId, ExprKind, Function, Precedence, StatementId, StatementKind,
+    UnaryOp,
+};
+
+/// What a name becomes when printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// As written: names stay names, nothing is inlined.
+    Written,
+    /// Parts inlined, sizes and config values by name: `(V+P+T)*H+L*(...)`.
+    Symbolic,
+    /// Parts inlined, sizes and config values by their numbers: `(30522+512+2)*768+...`.
+    Substituted,
+}
+
+/// The notation printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Plain,
+    Latex,
+}
+
+/// Presentation choices shared by the styles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NumberFormat {
+    /// Group digits in threes (`108,890,112`; `108\,890\,112` in LaTeX).
+    pub group_digits: bool,
+    /// Spaces around binary operators (`a + b*c` becomes `a + b * c`).
+    pub spaced: bool,
+}
+
+/// Which side of its parent an operand is on, for deciding parentheses.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+    Alone,
+}
+
+#[derive(Clone, Copy)]
+struct Context {
+    precedence: Precedence,
+    op: Option<BinaryOp>,
+    side: Side,
+}
+
+const TOP: Context = Context {
+    precedence: Precedence::Alternatives,
+    op: None,
+    side: Side::Alone,
+};
+
+/// The shape of what a node prints as, seen from its parent.
+#[derive(Clone, Copy)]
+struct Shape {
+    precedence: Precedence,
+}
+
+impl Shape {
+    const ATOM: Shape = Shape {
+        precedence: Precedence::Atom,
+    };
+}
+
+pub struct Printer<'e, 's> {
+    evaluator: &'e Evaluator<'s>,
+    form: Form,
+    dialect: Dialect,
+    format: NumberFormat,
+}
+
+impl<'e, 's> Printer<'e, 's> {
+    pub fn new(
+        evaluator: &'e Evaluator<'s>,
+        form: Form,
+        dialect: Dialect,
+        format: NumberFormat,
+    ) -> Self {
+        Printer {
+            evaluator,
+            form,
+            dialect,
+            format,
+        }
+    }
+
+    /// Prints `id` as it appears inside statement `within`.
+    pub fn expr(&self, id: ExprId, within: StatementId) -> String {
+        let mut out = String::new();
+        self.write(&mut out, id, within, TOP);
+        out
+    }
+
+    /// Prints a value as a number (a fraction as `a/b`, or `\frac{a}{b}` in LaTeX).
+    pub fn value(&self, value: &Value) -> String {
+        match value {
+            Value::Bool(b) => b.to_string(),
+            Value::Number(n) => self.number(n),
+        }
+    }
+
+    fn number(&self, n: &Number) -> String {
+        let group = |digits: String| match (self.format.group_digits, self.dialect) {
+            (false, _) => digits,
+            (true, Dialect::Plain) => group_digits(&digits, ","),
+            (true, Dialect::Latex) => group_digits(&digits, "\\,"),
+        };
+        let (numer, denom) = n.to_fraction();
+        if n.is_integer() {
+            return group(numer.to_string());
+        }
+        match self.dialect {
+            Dialect::Plain => format!("{}/{}", group(numer.to_string()), group(denom.to_string())),
+            Dialect::Latex => {
+                let sign = if n.is_negative() { "-" } else { "" };
+                format!(
+                    "{sign}\\frac{{{}}}{{{}}}",
+                    group(numer.magnitude().to_string()),
+                    group(denom.to_string())
+                )
+            }
+        }
+    }
+
+    /// What a name refers to, when printing follows it into a statement.
+    fn target(&self, name: &str, within: StatementId) -> Option<StatementId> {
+        match self.evaluator.scope().resolve(name, within) {
+            Resolution::Override(id) | Resolution::Definition(id) => Some(id),
+            Resolution::Config(_) => None,
+        }
+    }
+
+    /// Whether a name's statement is printed as its formula (inlined) rather than as a value.
+    fn inlines(&self, statement: StatementId) -> bool {
+        if self.form == Form::Written {
+            return false;
+        }
+        match &self.evaluator.scope().formula().statement(statement).kind {
+            StatementKind::Definition(d) => d.kind == DefinitionKind::Part,
+            _ => false,
+        }
+    }
+
+    /// The node a printed node really is once inlining and decisions are followed.
+    fn follow(&self, mut id: ExprId, mut within: StatementId) -> (ExprId, StatementId) {
+        let formula = self.evaluator.scope().formula();
+        // Bounded: every step moves to another statement's value or a taken branch.
+        for _ in 0..10_000 {
+            match &formula.expr(id).kind {
+                ExprKind::Name(name) => match self.target(name, within) {
+                    Some(statement) if self.inlines(statement) => {
+                        id = formula.statement(statement).value();
+                        within = statement;
+                    }
+                    _ => break,
+                },
+                ExprKind::If {
+                    then, otherwise, ..
+                } if self.form != Form::Written => match self.evaluator.choice(id) {
+                    Some(0) => id = *then,
+                    Some(_) => id = *otherwise,
+                    None => break,
+                },
+                ExprKind::Alternatives(alternatives) if self.form != Form::Written => {
+                    match self.evaluator.choice(id).and_then(|i| alternatives.get(i)) {
+                        Some(taken) => id = *taken,
+                        None => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        (id, within)
+    }
+
+    fn shape(&self, id: ExprId, within: StatementId) -> Shape {
+        let (id, within) = self.follow(id, within);
+        let formula = self.evaluator.scope().formula();
+        match &formula.expr(id).kind {
+            ExprKind::Binary(op, ..) => Shape {
+                precedence: op.precedence(),
+            },
+            ExprKind::Unary(op, _) => Shape {
+                precedence: op.precedence(),
+            },
+            ExprKind::If { .. } | ExprKind::Alternatives(_) => Shape {
+                precedence: Precedence::Alternatives,
+            },
+            ExprKind::Name(name) if self.form == Form::Substituted => {
+                match self.substituted_value(id, name, within) {
+                    Some(Value::Number(n)) if n.is_negative() => Shape {
+                        precedence: Precedence::Prefix,
+                    },
+                    Some(Value::Number(n)) if !n.is_integer() && self.dialect == Dialect::Plain => {
+                        Shape {
+                            precedence: Precedence::Product,
+                        }
+                    }
+                    _ => Shape::ATOM,
+                }
+            }
+            _ => Shape::ATOM,
+        }
+    }
+
+    fn substituted_value(&self, id: ExprId, name: &str, within: StatementId) -> Option<Value> {
+        if let Some(value) = self.evaluator.recorded(id) {
+            return Some(value.clone());
+        }
+        match self.evaluator.scope().resolve(name, within) {
+            Resolution::Override(s) | Resolution::Definition(s) => self.evaluator.known(s).cloned(),
+            Resolution::Config(crate::config::Lookup::Number(n)) => Some(Value::Number(n)),
+            Resolution::Config(crate::config::Lookup::Bool(b)) => Some(Value::Bool(b)),
+            Resolution::Config(_) => None,
+        }
+    }
+
+    fn needs_parentheses(shape: Shape, context: Context) -> bool {
+        if shape.precedence != context.precedence {
+            return shape.precedence < context.precedence;
+        }
+        match (context.side, context.op) {
+            // a-(b+c), a/(b*c): the right side of a non-associative operator.
+            (Side::Right, Some(BinaryOp::Sub | BinaryOp::Div)) => true,
+            (Side::Right, Some(op)) if op.precedence() == Precedence::Comparison => true,
+            // (a^b)^c: the left side of a right-associative one.
+            (Side::Left, Some(BinaryOp::Pow)) => true,
+            _ => false,
+        }
+    }
+
+    fn write(&self, out: &mut String, id: ExprId, within: StatementId, context: Context) {
+        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            let parenthesize = Self::needs_parentheses(self.shape(id, within), context);
+            if parenthesize {
+                let (open, close) = self.parentheses();
+                out.push_str(open);
+                self.write_bare(out, id, within);
+                out.push_str(close);
+            } else {
+                self.write_bare(out, id, within);
+            }
+        })
+    }
+
+    fn parentheses(&self) -> (&'static str, &'static str) {
+        match self.dialect {
+            Dialect::Plain => ("(", ")"),
+            Dialect::Latex => ("\\left(", "\\right)"),
+        }
+    }
+
+    fn operator(&self, op: BinaryOp) -> String {
+        let symbol = match (self.dialect, op) {
+            (Dialect::Latex, BinaryOp::Mul | BinaryOp::ImplicitMul) => "\\times",
+            (Dialect::Latex, BinaryOp::Le) => "\\le",
+            (Dialect::Latex, BinaryOp::Ge) => "\\ge",
+            (Dialect::Latex, BinaryOp::Ne) => "\\ne",
+            (Dialect::Latex, BinaryOp::Eq) => "=",
+            (Dialect::Latex, BinaryOp::And) => "\\land",
+            (Dialect::Latex, BinaryOp::Or) => "\\lor",
+            (_, op) => op.symbol(),
+        };
+        let words = matches!(op, BinaryOp::And | BinaryOp::Or);
+        if self.format.spaced || words || self.dialect == Dialect::Latex && symbol.starts_with('\\')
+        {
+            format!(" {symbol} ")
+        } else {
+            symbol.to_string()
+        }
+    }
+
+    fn write_bare(&self, out: &mut String, id: ExprId, within: StatementId) {
+        let formula = self.evaluator.scope().formula();
+        match &formula.expr(id).kind {
+            ExprKind::Number { text } => self.write_literal(out, text),
+            ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ExprKind::Name(name) => self.write_name(out, id, name, within),
+            ExprKind::Group(inner) => {
+                let (open, close) = self.parentheses();
+                out.push_str(open);
+                self.write(out, *inner, within, TOP);
+                out.push_str(close);
+            }
+            ExprKind::Unary(op, operand) => {
+                out.push_str(match (self.dialect, op) {
+                    (Dialect::Latex, UnaryOp::Not) => "\\lnot ",
+                    _ => op.symbol(),
+                });
+                let context = Context {
+                    precedence: op.precedence(),
+                    op: None,
+                    side: Side::Alone,
+                };
+                self.write(out, *operand, within, context);
+            }
+            ExprKind::Binary(op, lhs, rhs) => self.write_binary(out, *op, *lhs, *rhs, within),
+            ExprKind::Call(function, args) => self.write_call(out, *function, args, within),
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => match (self.form, self.evaluator.choice(id)) {
+                (Form::Written, _) | (_, None) => {
+                    out.push_str("if ");
+                    self.write(out, *condition, within, TOP);
+                    out.push_str(" then ");
+                    self.write(out, *then, within, TOP);
+                    out.push_str(" else ");
+                    self.write(out, *otherwise, within, TOP);
+                }
+                (_, Some(0)) => self.write_bare(out, *then, within),
+                (_, Some(_)) => self.write_bare(out, *otherwise, within),
+            },
+            ExprKind::Alternatives(alternatives) => {
+                let taken = self.evaluator.choice(id).and_then(|i| alternatives.get(i));
+                match (self.form, taken) {
+                    (Form::Written, _) | (_, None) => {
+                        for (i, alternative) in alternatives.iter().enumerate() {
+                            if i > 0 {
+                                out.push_str(" | ");
+                            }
+                            let context = Context {
+                                precedence: Precedence::Alternatives,
+                                op: None,
+                                side: Side::Left,
+                            };
+                            self.write(out, *alternative, within, context);
+                        }
+                    }
+                    (_, Some(taken)) => self.write_bare(out, *taken, within),
+                }
+            }
+        }
+    }
+
+    /// Writes a left-leaning chain (`a+b+c+...`, a million terms deep on the left) in a loop.
+    fn write_binary(
+        &self,
+        out: &mut String,
+        op: BinaryOp,
+        lhs: ExprId,
+        rhs: ExprId,
+        within: StatementId,
+    ) {
+        let formula = self.evaluator.scope().formula();
+        let mut spine = vec![(op, rhs)];
+        let mut leftmost = lhs;
+        while let ExprKind::Binary(inner, l, r) = formula.expr(leftmost).kind {
+            let context = Context {
+                precedence: spine[spine.len() - 1].0.precedence(),
+                op: Some(spine[spine.len() - 1].0),
+                side: Side::Left,
+            };
+            let shape = Shape {
+                precedence: inner.precedence(),
+            };
+            if Self::needs_parentheses(shape, context) || inner == BinaryOp::Pow {
+                break;
+            }
+            spine.push((inner, r));
+            leftmost = l;
+        }
+        let start = out.len();
+        let (first_op, _) = spine[spine.len() - 1];
+        self.write_operand(out, leftmost, within, first_op, Side::Left);
+        for &(op, right) in spine.iter().rev() {
+            if self.dialect == Dialect::Latex && op == BinaryOp::Div {
+                // \frac takes the chain so far as its numerator.
+                let so_far = out.split_off(start);
+                out.push_str(&format!(
+                    "\\frac{{{so_far}}}{{{}}}",
+                    self.expr(right, within)
+                ));
+                continue;
+            }
+            if self.dialect == Dialect::Latex && op == BinaryOp::Pow {
+                out.push_str("^{");
+                self.write(out, right, within, TOP);
+                out.push('}');
+                continue;
+            }
+            out.push_str(&self.operator(op));
+            self.write_operand(out, right, within, op, Side::Right);
+        }
+    }
+
+    fn write_operand(
+        &self,
+        out: &mut String,
+        id: ExprId,
+        within: StatementId,
+        op: BinaryOp,
+        side: Side,
+    ) {
+        let context = Context {
+            precedence: op.precedence(),
+            op: Some(op),
+            side,
+        };
+        self.write(out, id, within, context);
+    }
+
+    fn write_call(
+        &self,
+        out: &mut String,
+        function: Function,
+        args: &[ExprId],
+        within: StatementId,
+    ) {
+        let (open, separator, close) = match (self.dialect, function) {
+            (Dialect::Latex, Function::Floor) => ("\\left\\lfloor ", ", ", " \\right\\rfloor"),
+            (Dialect::Latex, Function::Ceil) => ("\\left\\lceil ", ", ", " \\right\\rceil"),
+            (Dialect::Latex, Function::Min) => ("\\min\\left(", ", ", "\\right)"),
+            (Dialect::Latex, Function::Max) => ("\\max\\left(", ", ", "\\right)"),
+            (Dialect::Plain, _) => ("(", if self.format.spaced { ", " } else { "," }, ")"),
+        };
+        if self.dialect == Dialect::Plain {
+            out.push_str(function.name());
+        }
+        out.push_str(open);
+        for (i, arg) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(separator);
+            }
+            self.write(out, *arg, within, TOP);
+        }
+        out.push_str(close);
+    }
+
+    fn write_literal(&self, out: &mut String, text: &str) {
+        if text.bytes().all(|b| b.is_ascii_digit()) {
+            let digits = text.trim_start_matches('0');
+            let digits = if digits.is_empty() { "0" } else { digits };
+            out.push_str(&self.number_text(digits));
+        } else {
+            out.push_str(text);
+        }
+    }
+
+    fn number_text(&self, digits: &str) -> String {
+        match (self.format.group_digits, self.dialect) {
+            (false, _) => digits.to_string(),
+            (true, Dialect::Plain) => group_digits(digits, ","),
+            (true, Dialect::Latex) => group_digits(digits, "\\,"),
+        }
+    }
+
+    fn write_name(&self, out: &mut String, id: ExprId, name: &str, within: StatementId) {
+        let formula = self.evaluator.scope().formula();
+        if let Some(statement) = self.target(name, within) {
+            if self.inlines(statement) {
+                let value = formula.statement(statement).value();
+                self.write_bare(out, value, statement);
+                return;
+            }
+        }
+        match self.form {
+            Form::Written | Form::Symbolic => out.push_str(&self.symbol(name)),
+            Form::Substituted => match self.substituted_value(id, name, within) {
+                Some(value) => out.push_str(&self.value(&value)),
+                None => out.push_str(&self.symbol(name)),
+            },
+        }
+    }
+
+    /// A name as the dialect writes it: `d_model` is `\mathrm{d\_model}` in LaTeX.
+    pub fn symbol(&self, name: &str) -> String {
+        match self.dialect {
+            Dialect::Plain => name.to_string(),
+            Dialect::Latex if name.chars().count() == 1 => name.to_string(),
+            Dialect::Latex => format!("\\mathrm{{{}}}", name.replace('_', "\\_")),
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! Gathering the inputs of one run: the formula (a file, standard input or a built-in), an `-e`
+//! expression, the config, the `--set` overrides, and which statement to evaluate.
+//!
+//! Everything is parsed into one `Formula` so that spans from every input share one set of sources
+//! and the diagnostics can point into any of them.
+
+use std::path::Path;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::eval::Limits;
+use crate::models;
+use crate::parser;
+use crate::syntax::{Formula, Sources, StatementId, StatementKind};
+
+/// Where the formula comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FormulaSource {
+    /// A path, `-` for standard input, or the name of a built-in formula.
+    Named(String),
+    /// Text given directly (the library's way in).
+    Text { name: String, text: String },
+}
+
+/// What a user asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub formula: Option<FormulaSource>,
+    /// `-e EXPR`: evaluated in the scope of the formula, if one is given.
+    pub expression: Option<String>,
+    /// `--config FILE`.
+    pub config: Option<String>,
+    /// `--set NAME=VALUE`, in the order given (a later one wins).
+    pub sets: Vec<String>,
+    /// `--target NAME`.
+    pub target: Option<String>,
+    pub limits: Limits,
+}
+
+/// Everything parsed and ready to bind and evaluate.
+#[derive(Debug)]
+pub struct Program {
+    pub formula: Formula,
+    pub config: Option<Config>,
+    /// The statement `eval` and `derive` compute.
+    pub target: StatementId,
+    pub limits: Limits,
+    /// The built-in formula in use, if any.
+    pub builtin: Option<&'static models::Builtin>,
+}
+
+/// Reads a file as UTF-8 text; `-` is standard input.
+pub fn read_text(path: &str) -> Result<String> {
+    let bytes = if path == "-" {
+        let mut buffer = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map_err(|e| Error::Io {
+            path: "<stdin>".into(),
+            message: e.to_string(),
+        })?;
+        buffer
+    } else {
+        std::fs::read(path).map_err(|e| Error::Io {
+            path: path.to_string(),
+            message: io_message(&e),
+        })?
+    };
+    String::from_utf8(bytes).map_err(|e| Error::NotText {
+        path: display_name(path),
+        offset: e.utf8_error().valid_up_to(),
+    })
+}
+
+fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+fn display_name(path: &str) -> String {
+    if path == "-" {
+        "<stdin>".into()
+    } else {
+        path.to_string()
+    }
+}
+
+/// A failed load: the error, and the sources read so far (its span points into them).
+#[derive(Debug)]
+pub struct LoadError {
+    pub error: Error,
+    pub sources: Sources,
+}
+
+impl From<LoadError> for Error {
+    fn from(failure: LoadError) -> Error {
+        failure.error
+    }
+}
+
+impl Program {
+    /// Reads, parses and assembles everything `request` names.
+    pub fn load(request: &Request) -> Result<Program, LoadError> {
+        let mut formula = Formula::new();
+        match Program::assemble(request, &mut formula) {
+            Ok((config, target, builtin)) => Ok(Program {
+                formula,
+                config,
+                target,
+                limits: request.limits,
+                builtin,
+            }),
+            Err(error) => Err(LoadError {
+                error,
+                sources: formula.sources,
+            }),
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn assemble(
+        request: &Request,
+        formula: &mut Formula,
+    ) -> Result<(
+        Option<Config>,
+        StatementId,
+        Option<&'static models::Builtin>,
+    )> {
+        let max_depth = request.limits.max_depth;
+
+        let config = match &request.config {
+            Some(path) => {
+                let text = read_text(path)?;
+                let source = formula.sources.add(display_name(path), text);
+                Some(Config::parse(
+                    &formula.sources,
+                    source,
+                    request.limits.max_bits,
+                )?)
+            }
+            None => None,
+        };
+
+        let mut builtin = None;
+        let formula_source = match &request.formula {
+            Some(source) => Some(source.clone()),
+            None if request.expression.is_some() => None,
+            None => match config.as_ref().and_then(Config::model_type) {
+                Some(model_type) => match models::for_model_type(model_type) {
+                    Some(b) => Some(FormulaSource::Named(b.name.to_string())),
+                    None => {
+                        return Err(Error::UnknownModelType {
+                            model_type: model_type.to_string(),
+                            known: models::model_types(),
+                        })
+                    }
+                },
+                None => {
+                    return Err(Error::Usage {
+                        message: "no formula given".into(),
+                        help: if config.is_some() {
+                            "the config has no model_type; name a formula: a file, a built-in (see `paramcount models`), or -e EXPR".into()
+                        } else {
+                            "name a formula file or a built-in formula (see `paramcount models`), or give -e EXPR".into()
+                        },
+                    })
+                }
+            },
+        };
+
+        let mut file_statements = Vec::new();
+        if let Some(source) = formula_source {
+            let (name, text) = match source {
+                FormulaSource::Text { name, text } => (name, text),
+                FormulaSource::Named(name) => {
+                    if name == "-" || Path::new(&name).is_file() {
+                        (display_name(&name), read_text(&name)?)
+                    } else if let Some(b) = models::find(&name) {
+                        builtin = Some(b);
+                        (format!("builtin:{}", b.name), b.text.to_string())
+                    } else if name.contains(['/', '\\'])
+                        || name.ends_with(".formula")
+                        || Path::new(&name).exists()
+                    {
+                        // Looks like a path: say what is wrong with the path.
+                        (display_name(&name), read_text(&name)?)
+                    } else {
+                        return Err(Error::UnknownFormula {
+                            name,
+                            known: models::names(),
+                        });
+                    }
+                }
+            };
+            let source = formula.sources.add(name, text);
+            file_statements = parser::parse_file(formula, source, max_depth)?;
+        }
+
+        for set in &request.sets {
+            let Some((name, value)) = set.split_once('=') else {
+                return Err(Error::SetSyntax { text: set.clone() });
+            };
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(Error::SetSyntax { text: set.clone() });
+            }
+            let source = formula
+                .sources
+                .add(format!("--set {name}"), value.to_string());
+            parser::parse_override(formula, source, name, max_depth)?;
+        }
+
+        let inline = match &request.expression {
+            Some(text) => {
+                let source = formula.sources.add("-e", text.clone());
+                Some(parser::parse_inline(formula, source, max_depth)?)
+            }
+            None => None,
+        };
+
+        let target = choose_target(
+            formula,
+            request.target.as_deref(),
+            inline,
+            &file_statements,
+            builtin,
+        )?;
+        Ok((config, target, builtin))
+    }
+
+    /// Statements whose `=` chains make claims.
+    pub fn claim_statements(&self) -> Vec<StatementId> {
+        self.formula
+            .statement_ids()
+            .filter(|id| !self.formula.statement(*id).claims().is_empty())
+            .collect()
+    }
+}
+
+fn choose_target(
+    formula: &Formula,
+    wanted: Option<&str>,
+    inline: Option<StatementId>,
+    file_statements: &[StatementId],
+    builtin: Option<&models::Builtin>,
+) -> Result<StatementId> {
+    let defined: Vec<String> = formula.definitions().map(|(_, d)| d.name.clone()).collect();
+    if let Some(name) = wanted {
+        return formula
+            .find_definition(name)
+            .ok_or_else(|| Error::UnknownTarget {
+                name: name.to_string(),
+                known: defined,
+            });
+    }
+    if let Some(id) = inline {
+        return Ok(id);
+    }
+    let default = builtin.and_then(|b| b.default_target()).unwrap_or("total");
+    if let Some(id) = formula.find_definition(default) {
+        return Ok(id);
+    }
+    // Otherwise the last statement of the file that computes something.
+    file_statements
+        .iter()
+        .rev()
+        .find(|id| !matches!(formula.statement(**id).kind, StatementKind::Override { .. }))
+        .copied()
+        .ok_or_else(|| Error::Usage {
+            message: "the formula has nothing to evaluate".into(),
+            help: "a formula file needs at least one definition or expression".into(),
+        })
+}
