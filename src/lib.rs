@@ -21,7 +21,9 @@
 //! # Ok::<(), paramcount::Error>(())
 //! ```
 
+pub mod algebra;
 pub mod bind;
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod error;

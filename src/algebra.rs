@@ -1,0 +1,1 @@
+//! Symbolic algebra (issue 5): being written.

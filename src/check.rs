@@ -1,0 +1,1 @@
+//! Checking claims in formulas and documents (issue 3): being written.
