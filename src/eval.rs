@@ -45,13 +45,14 @@ impl Default for Limits {
 pub enum Value {
     Number(Number),
     Bool(bool),
+    Str(String),
 }
 
 impl Value {
     pub fn as_number(&self) -> Option<&Number> {
         match self {
             Value::Number(n) => Some(n),
-            Value::Bool(_) => None,
+            Value::Bool(_) | Value::Str(_) => None,
         }
     }
 
@@ -59,6 +60,7 @@ impl Value {
         match self {
             Value::Number(n) => format!("the number {n}"),
             Value::Bool(b) => format!("the boolean {b}"),
+            Value::Str(s) => format!("the string {s:?}"),
         }
     }
 }
@@ -68,6 +70,7 @@ impl std::fmt::Display for Value {
         match self {
             Value::Number(n) => write!(f, "{n}"),
             Value::Bool(b) => write!(f, "{b}"),
+            Value::Str(s) => write!(f, "{s:?}"),
         }
     }
 }
@@ -317,6 +320,7 @@ impl<'s> Evaluator<'s> {
                 }
             },
             ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Str(s) => Value::Str(s.clone()),
             ExprKind::Name(name) => self.name(name, span, within)?,
             ExprKind::Group(inner) => self.expr(*inner, within)?,
             ExprKind::Unary(op, operand) => {
@@ -370,6 +374,7 @@ impl<'s> Evaluator<'s> {
             }
             Resolution::Config(Lookup::Number(n)) => Ok(Value::Number(n)),
             Resolution::Config(Lookup::Bool(b)) => Ok(Value::Bool(b)),
+            Resolution::Config(Lookup::Str(s)) => Ok(Value::Str(s)),
             Resolution::Config(Lookup::Absent) => Err(Error::UnknownName {
                 span,
                 name: name.to_string(),
@@ -502,6 +507,7 @@ impl<'s> Evaluator<'s> {
             (Value::Bool(a), Value::Bool(b)) if matches!(op, BinaryOp::Eq | BinaryOp::Ne) => {
                 a.cmp(b)
             }
+            (Value::Str(a), Value::Str(b)) if matches!(op, BinaryOp::Eq | BinaryOp::Ne) => a.cmp(b),
             (Value::Number(_), other) => {
                 return Err(self.type_error(rhs, &format!("`{}`", op.symbol()), "a number", other))
             }

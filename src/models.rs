@@ -24,7 +24,22 @@ macro_rules! builtin {
 }
 
 /// Every built-in formula, in the order `paramcount models` lists them.
-pub const BUILTINS: &[Builtin] = &[builtin!("bert-article"), builtin!("ernie-article")];
+pub const BUILTINS: &[Builtin] = &[
+    builtin!("bert"),
+    builtin!("ernie"),
+    builtin!("roberta"),
+    builtin!("albert"),
+    builtin!("distilbert"),
+    builtin!("electra"),
+    builtin!("gpt2"),
+    builtin!("gpt-neox"),
+    builtin!("opt"),
+    builtin!("llama"),
+    builtin!("t5"),
+    builtin!("vit"),
+    builtin!("bert-article"),
+    builtin!("ernie-article"),
+];
 
 impl Builtin {
     /// The value of a `#! key: value` directive.

@@ -199,6 +199,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::number
         | Rule::name
         | Rule::boolean
+        | Rule::string
         | Rule::if_expr
         | Rule::call
         | Rule::group => "an expression",
@@ -369,7 +370,8 @@ impl Lowering<'_> {
                 ExprKind::Alternatives(_)
                 | ExprKind::Name(_)
                 | ExprKind::Number { .. }
-                | ExprKind::Bool(_) => return true,
+                | ExprKind::Bool(_)
+                | ExprKind::Str(_) => return true,
                 _ => return false,
             }
         }
@@ -491,6 +493,7 @@ impl Lowering<'_> {
                 text: pair.as_str().replace('_', ""),
             },
             Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+            Rule::string => ExprKind::Str(unescape(pair)),
             Rule::name => ExprKind::Name(pair.as_str().to_string()),
             Rule::group => {
                 let inner = pair
@@ -597,6 +600,11 @@ fn infix_op(rule: Rule) -> Option<Infix> {
 }
 
 fn explanation_text(pair: Pair<Rule>) -> String {
+    unescape(pair)
+}
+
+/// The text between the quotes, with `\"` and `\\` unescaped.
+fn unescape(pair: Pair<Rule>) -> String {
     let raw = pair
         .into_inner()
         .next()

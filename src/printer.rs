@@ -107,6 +107,7 @@ impl<'e, 's> Printer<'e, 's> {
     pub fn value(&self, value: &Value) -> String {
         match value {
             Value::Bool(b) => b.to_string(),
+            Value::Str(s) => format!("{s:?}"),
             Value::Number(n) => self.number(n),
         }
     }
@@ -166,6 +167,17 @@ impl<'e, 's> Printer<'e, 's> {
                     }
                     _ => break,
                 },
+                // Parentheses around an `if` delimit it; once a branch is taken they are kept only
+                // where the branch itself needs them.
+                ExprKind::Group(inner)
+                    if self.form != Form::Written
+                        && matches!(
+                            formula.expr(*inner).kind,
+                            ExprKind::If { .. } | ExprKind::Alternatives(_)
+                        ) =>
+                {
+                    id = *inner
+                }
                 ExprKind::If {
                     then, otherwise, ..
                 } if self.form != Form::Written => match self.evaluator.choice(id) {
@@ -200,8 +212,10 @@ impl<'e, 's> Printer<'e, 's> {
             },
             ExprKind::Name(name) if self.form == Form::Substituted => {
                 match self.substituted_value(id, name, within) {
+                    // A substituted negative number is parenthesized wherever it is not alone:
+                    // `5-(-3)`, `2*(-3)`, never `5--3`.
                     Some(Value::Number(n)) if n.is_negative() => Shape {
-                        precedence: Precedence::Prefix,
+                        precedence: Precedence::Alternatives,
                     },
                     Some(Value::Number(n)) if !n.is_integer() && self.dialect == Dialect::Plain => {
                         Shape {
@@ -223,6 +237,7 @@ impl<'e, 's> Printer<'e, 's> {
             Resolution::Override(s) | Resolution::Definition(s) => self.evaluator.known(s).cloned(),
             Resolution::Config(crate::config::Lookup::Number(n)) => Some(Value::Number(n)),
             Resolution::Config(crate::config::Lookup::Bool(b)) => Some(Value::Bool(b)),
+            Resolution::Config(crate::config::Lookup::Str(s)) => Some(Value::Str(s)),
             Resolution::Config(_) => None,
         }
     }
@@ -243,6 +258,7 @@ impl<'e, 's> Printer<'e, 's> {
 
     fn write(&self, out: &mut String, id: ExprId, within: StatementId, context: Context) {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
+            let (id, within) = self.follow(id, within);
             let parenthesize = Self::needs_parentheses(self.shape(id, within), context);
             if parenthesize {
                 let (open, close) = self.parentheses();
@@ -287,6 +303,7 @@ impl<'e, 's> Printer<'e, 's> {
         match &formula.expr(id).kind {
             ExprKind::Number { text } => self.write_literal(out, text),
             ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ExprKind::Str(s) => out.push_str(&format!("{s:?}")),
             ExprKind::Name(name) => self.write_name(out, id, name, within),
             ExprKind::Group(inner) => {
                 let (open, close) = self.parentheses();

@@ -367,6 +367,7 @@ impl<'e, 's> Derivation<'e, 's> {
                             let value = match lookup {
                                 Lookup::Number(n) => Some(Value::Number(n)),
                                 Lookup::Bool(b) => Some(Value::Bool(b)),
+                                Lookup::Str(s) => Some(Value::Str(s)),
                                 _ => None,
                             };
                             let is_binding_key = matches!(&formula.statement(within).kind, StatementKind::Definition(d) if d.kind == DefinitionKind::Size)
@@ -552,7 +553,7 @@ impl<'e, 's> Derivation<'e, 's> {
                     "name": name,
                     "value": self.evaluator.known(u.statement).map(plain),
                     "explanation": self.explanation(u.statement),
-                    "formula": self.formula().text(s.value()),
+                    "formula": self.printer(Form::Written, Dialect::Plain, NumberFormat::default()).expr(s.value(), u.statement),
                     "from": self.provenance_json(&self.evaluator.provenance(u.statement)),
                     "span": self.span_json(s.span),
                 })
@@ -622,6 +623,7 @@ impl<'e, 's> Derivation<'e, 's> {
             let (kind, detail): (&str, Json) = match &node.kind {
                 ExprKind::Number { .. } => ("number", Json::Null),
                 ExprKind::Bool(_) => ("boolean", Json::Null),
+                ExprKind::Str(_) => ("string", Json::Null),
                 ExprKind::Name(name) => ("name", json!(name)),
                 ExprKind::Group(_) => ("group", Json::Null),
                 ExprKind::Unary(op, _) => ("unary", json!(op.symbol().trim())),

@@ -130,6 +130,8 @@ pub enum ExprKind {
         text: String,
     },
     Bool(bool),
+    /// A string, for comparing config values such as `model_type`.
+    Str(String),
     /// A name: a definition, a `--set` override or a config key (`text_config.hidden_size`).
     Name(String),
     /// Parentheses the author wrote.
@@ -400,7 +402,9 @@ impl Formula {
     /// The direct children of a node, in the order written.
     pub fn children(&self, id: ExprId) -> Vec<ExprId> {
         match &self.expr(id).kind {
-            ExprKind::Number { .. } | ExprKind::Bool(_) | ExprKind::Name(_) => Vec::new(),
+            ExprKind::Number { .. } | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Name(_) => {
+                Vec::new()
+            }
             ExprKind::Group(inner) | ExprKind::Unary(_, inner) => vec![*inner],
             ExprKind::Binary(_, lhs, rhs) => vec![*lhs, *rhs],
             ExprKind::Call(_, args) => args.clone(),

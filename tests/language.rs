@@ -1,0 +1,338 @@
+//! The formula language through the library: every operator, number form and statement form.
+//! Each expected value is a hand computation (written next to it), not the engine's own output.
+
+use paramcount::program::{FormulaSource, Program, Request};
+use paramcount::render::Style;
+use paramcount::{derive, evaluate, Error};
+
+fn request(text: &str) -> Request {
+    Request {
+        formula: Some(FormulaSource::Text {
+            name: "test.formula".into(),
+            text: text.into(),
+        }),
+        ..Request::default()
+    }
+}
+
+/// The value of a formula file's target, as printed.
+fn file_value(text: &str) -> Result<String, Error> {
+    let program = Program::load(&request(text))?;
+    Ok(evaluate(&program)?.value.to_string())
+}
+
+/// The value of one expression, as printed.
+fn value(expr: &str) -> String {
+    expression(expr, &[]).unwrap_or_else(|e| panic!("`{expr}` failed: {e}"))
+}
+
+fn expression(expr: &str, sets: &[&str]) -> Result<String, Error> {
+    let request = Request {
+        expression: Some(expr.into()),
+        sets: sets.iter().map(|s| s.to_string()).collect(),
+        ..Request::default()
+    };
+    let program = Program::load(&request)?;
+    Ok(evaluate(&program)?.value.to_string())
+}
+
+fn error(expr: &str) -> Error {
+    match expression(expr, &[]) {
+        Ok(v) => panic!("`{expr}` gave {v}, expected an error"),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn arithmetic_operators() {
+    assert_eq!(value("2+3"), "5");
+    assert_eq!(value("2-3"), "-1");
+    assert_eq!(value("6*7"), "42");
+    assert_eq!(value("7/2"), "7/2");
+    assert_eq!(value("2^10"), "1024");
+    assert_eq!(value("2**10"), "1024");
+    assert_eq!(value("-3"), "-3");
+    assert_eq!(value("+3"), "3");
+    // 10-4-3 is (10-4)-3 = 3, not 10-(4-3) = 9.
+    assert_eq!(value("10-4-3"), "3");
+    // 64/4/2 is (64/4)/2 = 8.
+    assert_eq!(value("64/4/2"), "8");
+    // 2+3*4 = 2+12 = 14; (2+3)*4 = 20.
+    assert_eq!(value("2+3*4"), "14");
+    assert_eq!(value("(2+3)*4"), "20");
+}
+
+#[test]
+fn power_is_right_associative_and_binds_tighter_than_unary_minus() {
+    // 2^3^2 = 2^9 = 512, not 8^2 = 64.
+    assert_eq!(value("2^3^2"), "512");
+    // -2^2 = -(2^2) = -4.
+    assert_eq!(value("-2^2"), "-4");
+    assert_eq!(value("(-2)^2"), "4");
+    // 2^-1 = 1/2; 2^-1^2 = 2^-(1^2) = 1/2.
+    assert_eq!(value("2^-1"), "1/2");
+    assert_eq!(value("2^-2"), "1/4");
+    // 2*3^2 = 18.
+    assert_eq!(value("2*3^2"), "18");
+}
+
+#[test]
+fn exact_division_and_fractions() {
+    assert_eq!(value("2^200/2^190"), "1024");
+    assert_eq!(value("1/3+1/6"), "1/2");
+    assert_eq!(value("768/12"), "64");
+    assert_eq!(value("-7/2"), "-7/2");
+    // (1/3)*3 is exactly 1, never 0.999...
+    assert_eq!(value("(1/3)*3"), "1");
+}
+
+#[test]
+fn number_forms() {
+    assert_eq!(value("30_522"), "30522");
+    assert_eq!(value("0.1*30"), "3");
+    assert_eq!(value("0.1"), "1/10");
+    assert_eq!(value("1e9"), "1000000000");
+    assert_eq!(value("1.5e-3"), "3/2000");
+    assert_eq!(value("2.5E2"), "250");
+    // 2^100 = 1267650600228229401496703205376.
+    assert_eq!(
+        value("1267650600228229401496703205376"),
+        "1267650600228229401496703205376"
+    );
+    assert_eq!(value("2^100"), "1267650600228229401496703205376");
+}
+
+#[test]
+fn unicode_and_full_width_operators() {
+    // 768*12*64*3 = 1769472.
+    assert_eq!(value("768×12·64∗3"), "1769472");
+    assert_eq!(value("（1＋2）×3"), "9");
+    assert_eq!(value("10÷4"), "5/2");
+    assert_eq!(value("10−4"), "6");
+    assert_eq!(value("2⋅3"), "6");
+    assert_eq!(value("1 ≤ 2"), "true");
+    assert_eq!(value("[1+2]*3"), "9");
+}
+
+#[test]
+fn implicit_multiplication() {
+    // 12*(768+1) = 9228.
+    assert_eq!(value("12(768+1)"), "9228");
+    // (30522+512+2)*768 = 31036*768 = 23835648.
+    assert_eq!(value("(30522+512+2)768"), "23835648");
+    assert_eq!(value("(2)(3)"), "6");
+    assert_eq!(expression("2H", &["H=768"]).unwrap(), "1536");
+    assert_eq!(expression("2 H^2", &["H=3"]).unwrap(), "18");
+    assert!(matches!(error("2 3"), Error::AdjacentNumbers { .. }));
+}
+
+#[test]
+fn functions() {
+    assert_eq!(value("min(3, 1, 2)"), "1");
+    assert_eq!(value("max(3, 1, 2)"), "3");
+    assert_eq!(value("floor(7/2)"), "3");
+    assert_eq!(value("ceil(7/2)"), "4");
+    assert_eq!(value("floor(-7/2)"), "-4");
+    assert_eq!(value("ceil(-7/2)"), "-3");
+    assert!(matches!(error("floor(1, 2)"), Error::Arity { .. }));
+}
+
+#[test]
+fn comparisons_booleans_and_conditionals() {
+    assert_eq!(value("1 < 2"), "true");
+    assert_eq!(value("2 <= 2"), "true");
+    assert_eq!(value("3 > 4"), "false");
+    assert_eq!(value("3 >= 4"), "false");
+    assert_eq!(value("3 == 3"), "true");
+    assert_eq!(value("3 != 3"), "false");
+    assert_eq!(value("true and not false"), "true");
+    assert_eq!(value("false or 1 == 1"), "true");
+    assert_eq!(value("if 1 < 2 then 10 else 20"), "10");
+    assert_eq!(value("if false then 10 else 20 + 1"), "21");
+    // The untaken branch is not evaluated: its division by zero never happens.
+    assert_eq!(value("if true then 1 else 1/0"), "1");
+    assert_eq!(value("false and 1/0 == 1"), "false");
+    assert!(matches!(error("if 3 then 1 else 2"), Error::Type { .. }));
+    assert!(matches!(error("true + 1"), Error::Type { .. }));
+}
+
+#[test]
+fn definitions_explanations_and_comments() {
+    let text = "# a comment line\n\
+                H = 768            \"hidden width\"   # trailing comment\n\
+                I = 4*H            \"Chinese is fine: 前馈层宽度\"\n\
+                ffn = H*I + I + I*H + H\n";
+    // 768*3072 + 3072 + 3072*768 + 768 = 2359296*2 + 3840 = 4722432.
+    assert_eq!(file_value(text).unwrap(), "4722432");
+    // Definitions may come in any order.
+    assert_eq!(file_value("total = a*b\na = 6\nb = 7\n").unwrap(), "42");
+    // `;` separates statements too.
+    assert_eq!(file_value("a = 6; b = 7; total = a*b").unwrap(), "42");
+    // A line that begins with an operator continues the one before.
+    assert_eq!(file_value("total = 1\n  + 2\n  * 3\n").unwrap(), "7");
+}
+
+#[test]
+fn default_target_is_total_else_the_last_statement() {
+    assert_eq!(file_value("total = 1\nother = 2\n").unwrap(), "1");
+    assert_eq!(file_value("a = 1\nb = 2\n").unwrap(), "2");
+    assert_eq!(file_value("a = 5\na*2\n").unwrap(), "10");
+}
+
+#[test]
+fn bindings_with_alternatives_and_defaults() {
+    let formula =
+        "H = hidden_size | n_embd | d_model\nI = intermediate_size | n_inner | 4*H\ntotal = H*I\n";
+    let with_config = |json: &str| {
+        let dir = std::env::temp_dir().join(format!(
+            "paramcount-test-{}-{}",
+            std::process::id(),
+            json.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("config.json");
+        std::fs::write(&path, json).unwrap();
+        let mut r = request(formula);
+        r.config = Some(path.to_string_lossy().into_owned());
+        let program = Program::load(&r).unwrap();
+        evaluate(&program).unwrap().value.to_string()
+    };
+    // GPT-2 style: n_embd 768, n_inner null means 4*768 = 3072; 768*3072 = 2359296.
+    assert_eq!(
+        with_config(r#"{"n_embd": 768, "n_inner": null}"#),
+        "2359296"
+    );
+    // T5 style: d_model 512, intermediate_size given as 2048; 512*2048 = 1048576.
+    assert_eq!(
+        with_config(r#"{"d_model": 512, "intermediate_size": 2048}"#),
+        "1048576"
+    );
+    // hidden_size wins over later alternatives: 1024*4096 = 4194304.
+    assert_eq!(
+        with_config(r#"{"hidden_size": 1024, "n_embd": 1, "n_inner": 4096}"#),
+        "4194304"
+    );
+}
+
+#[test]
+fn set_overrides_win_and_see_the_layer_below() {
+    assert_eq!(expression("a*b", &["a=6", "b=7"]).unwrap(), "42");
+    // A later --set of the same name wins.
+    assert_eq!(expression("a", &["a=1", "a=2"]).unwrap(), "2");
+    // --set values may be expressions, decimals and booleans.
+    assert_eq!(expression("x", &["x=2^10"]).unwrap(), "1024");
+    assert_eq!(expression("x*10", &["x=0.5"]).unwrap(), "5");
+    assert_eq!(expression("if t then 1 else 2", &["t=false"]).unwrap(), "2");
+    // Inside --set H=..., H is the formula's H: 768*2 = 1536.
+    let mut r = request("H = 768\ntotal = H\n");
+    r.sets = vec!["H=2*H".into()];
+    assert_eq!(
+        evaluate(&Program::load(&r).unwrap())
+            .unwrap()
+            .value
+            .to_string(),
+        "1536"
+    );
+    // Inside the definition of vocab_size, vocab_size is the config key (absent here): the default.
+    assert_eq!(
+        file_value("vocab_size = vocab_size | 30522\n").unwrap(),
+        "30522"
+    );
+}
+
+#[test]
+fn claims_in_chains() {
+    let program = Program::load(&request("total = 2*3 = 6 = 3+3\nwrong = 1 + 1 = 3\n")).unwrap();
+    let evaluation = evaluate(&program).unwrap();
+    let verdicts: Vec<bool> = evaluation.claims.iter().map(|c| c.holds()).collect();
+    // 2*3 = 6 holds, 6 = 3+3 holds, 1+1 = 3 does not.
+    assert_eq!(verdicts, vec![true, true, false]);
+    assert_eq!(evaluation.claims[2].computed.to_string(), "2");
+    assert_eq!(evaluation.claims[2].claimed.to_string(), "3");
+}
+
+#[test]
+fn errors_are_values_not_panics() {
+    assert!(matches!(error("1/0"), Error::DivisionByZero { .. }));
+    assert!(matches!(error("0^-1"), Error::DivisionByZero { .. }));
+    assert!(matches!(error("2^(1/2)"), Error::FractionalExponent { .. }));
+    assert!(matches!(error("10^10^10"), Error::TooLarge { .. }));
+    assert!(matches!(error("9^9^9^9"), Error::TooLarge { .. }));
+    assert!(matches!(error("1e99999999999"), Error::TooLarge { .. }));
+    assert!(matches!(error("undefined_name"), Error::UnknownName { .. }));
+    assert!(matches!(error("(1+2"), Error::Syntax { .. }));
+    assert!(matches!(error("1 +"), Error::Syntax { .. }));
+    assert!(matches!(error(")"), Error::Syntax { .. }));
+    assert!(matches!(
+        file_value("a = b\nb = a\n"),
+        Err(Error::Cycle { .. })
+    ));
+    assert!(matches!(
+        file_value("a = a + 1\n"),
+        Err(Error::UnknownName { .. })
+    ));
+    assert!(matches!(file_value(""), Err(Error::Usage { .. })));
+}
+
+#[test]
+fn deep_input_does_not_overflow_the_stack() {
+    let depth = 100_000;
+    let nested = format!("{}1{}", "(".repeat(depth), ")".repeat(depth));
+    assert_eq!(value(&nested), "1");
+    // 1+(1+(...)) 5,000 deep is 5,001.
+    let sum = format!("{}1{}", "1+(".repeat(5_000), ")".repeat(5_000));
+    assert_eq!(value(&sum), "5001");
+    // 200,001 minus signs negate an odd number of times.
+    assert_eq!(value(&format!("{}1", "-".repeat(200_001))), "-1");
+    // 2^2^2^2 = 2^16 = 65536; 1^1^...^1 5,000 deep is 1.
+    assert_eq!(value("2^2^2^2"), "65536");
+    assert_eq!(value(&vec!["1"; 5_000].join("^")), "1");
+    // A long flat sum: 100,000 ones.
+    assert_eq!(value(&vec!["1"; 100_000].join("+")), "100000");
+    // Past the limit is an error with a place, not a crash.
+    let request = Request {
+        expression: Some(nested),
+        limits: paramcount::Limits {
+            max_depth: 1_000,
+            ..paramcount::Limits::default()
+        },
+        ..Request::default()
+    };
+    assert!(matches!(
+        Program::load(&request).map_err(Error::from),
+        Err(Error::TooDeep { .. })
+    ));
+}
+
+#[test]
+fn printing_keeps_the_authors_parentheses_and_order() {
+    let article = |text: &str| {
+        let program = Program::load(&request(text)).unwrap();
+        derive(&program, Style::Article, Default::default())
+            .unwrap()
+            .text
+    };
+    // Redundant parentheses the author wrote stay; none are added where precedence needs none.
+    assert_eq!(article("((1+2))*3\n"), "((1+2))*3=9\n");
+    // Inlining a sum into a product adds the parentheses precedence needs: 12*(1+2) = 36.
+    assert_eq!(article("part = 1+2\ntotal = 12*part\n"), "12*(1+2)=36\n");
+    // ... into a difference, on its right: 10-(1+2) = 7.
+    assert_eq!(article("part = 1+2\ntotal = 10-part\n"), "10-(1+2)=7\n");
+    // ... but not into a sum: 10+1+2 = 13.
+    assert_eq!(article("part = 1+2\ntotal = 10+part\n"), "10+1+2=13\n");
+    // A product inlined on the right of a division: 12/(2*3) = 2.
+    assert_eq!(article("part = 2*3\ntotal = 12/part\n"), "12/(2*3)=2\n");
+    // A size is substituted by its value; a negative value gets parentheses: 5-(-3) = 8.
+    assert_eq!(article("let n = 0-3\ntotal = 5-n\n"), "5-(-3)=8\n");
+    // Juxtaposition prints as `*`; `**` as `^`; unicode as ASCII.
+    assert_eq!(article("2(3)×4**2\n"), "2*(3)*4^2=96\n");
+    // Only the branch taken is printed.
+    assert_eq!(
+        article("tie = true\nhead = if tie then 0 else 7*8\ntotal = 100 + head\n"),
+        "100+0=100\n"
+    );
+    assert_eq!(
+        article("tie = false\nhead = if tie then 0 else 7*8\ntotal = 100 + head\n"),
+        "100+7*8=156\n"
+    );
+}
