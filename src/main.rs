@@ -304,6 +304,8 @@ fn run(cli: Cli, sources: &mut Sources) -> Result<Outcome, Error> {
                         variants.join(", ")
                     ));
                 }
+                let keys = builtin.config_keys();
+                out.push_str(&format!("{:<width$}  reads: {}\n", "", keys.join(", ")));
             }
             print(&out);
             Ok(Outcome::Success)

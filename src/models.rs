@@ -7,6 +7,11 @@
 //! accepts, comma separated), `variants` (the definitions worth choosing with `--target`) and
 //! `default` (the definition evaluated when no `--target` is given).
 
+use std::collections::HashSet;
+
+use crate::parser;
+use crate::syntax::{ExprKind, Formula};
+
 /// A built-in formula.
 #[derive(Clone, Copy, Debug)]
 pub struct Builtin {
@@ -61,6 +66,35 @@ impl Builtin {
 
     pub fn default_target(&self) -> Option<&'static str> {
         self.directive("default")
+    }
+
+    /// The config keys the formula reads: every name it uses but does not define, in file order.
+    pub fn config_keys(&self) -> Vec<String> {
+        let mut formula = Formula::new();
+        let source = formula.sources.add(self.name, self.text);
+        if parser::parse_file(&mut formula, source, parser::DEFAULT_MAX_DEPTH).is_err() {
+            return Vec::new();
+        }
+        let defined: HashSet<&str> = formula
+            .definitions()
+            .map(|(_, d)| d.name.as_str())
+            .collect();
+        let mut seen = HashSet::new();
+        let mut keys = Vec::new();
+        for (_, definition) in formula.definitions() {
+            let mut stack = vec![definition.value];
+            while let Some(id) = stack.pop() {
+                if let ExprKind::Name(name) = &formula.expr(id).kind {
+                    // Inside the definition of X, the name X is the config key X.
+                    let is_key = !defined.contains(name.as_str()) || *name == definition.name;
+                    if is_key && seen.insert(name.clone()) {
+                        keys.push(name.clone());
+                    }
+                }
+                stack.extend(formula.children(id).into_iter().rev());
+            }
+        }
+        keys
     }
 }
 
@@ -125,6 +159,23 @@ mod tests {
             vec!["llama", "mistral"]
         );
         assert_eq!(directive(text, "default"), None);
+    }
+
+    #[test]
+    fn config_keys_are_the_names_a_formula_does_not_define() {
+        let keys = find("bert-article").unwrap().config_keys();
+        assert_eq!(
+            keys,
+            [
+                "vocab_size",
+                "max_position_embeddings",
+                "type_vocab_size",
+                "hidden_size",
+                "num_hidden_layers",
+                "num_attention_heads",
+                "intermediate_size"
+            ]
+        );
     }
 
     #[test]

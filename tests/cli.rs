@@ -470,3 +470,25 @@ fn help_shows_examples() {
             .stdout(predicate::str::contains("Example"));
     }
 }
+
+#[test]
+fn the_readme_formula_example_holds() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("## The formula language").nth(1).unwrap();
+    let example = section.split("```").nth(1).unwrap();
+    let dir = tempdir();
+    let path = dir.join("readme.formula");
+    std::fs::write(&path, example).unwrap();
+    // attention 1771776 + ffn 4722432 + 4*768 = 6497280 per layer; 12 layers: 77967360.
+    paramcount()
+        .args([
+            "eval",
+            path.to_str().unwrap(),
+            "--config",
+            &fixture("bert-base-uncased.json"),
+        ])
+        .assert()
+        .success()
+        .stdout("77967360\n");
+}
