@@ -11,7 +11,7 @@
 //! let request = Request {
 //!     formula: Some(FormulaSource::Text {
 //!         name: "example".into(),
-//!         text: "H = 768\nI = 4*H\nffn = H*I + I + I*H + H  \"feed-forward\"\n".into(),
+//!         text: "H = 768\nlet I = 4*H\nffn = H*I + I + I*H + H  \"feed-forward\"\n".into(),
 //!     }),
 //!     ..Request::default()
 //! };
