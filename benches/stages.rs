@@ -1,0 +1,2 @@
+//! Benchmarks of each stage (being written).
+fn main() {}
