@@ -14,7 +14,7 @@ use std::fmt;
 use num_bigint::{BigInt, Sign};
 use num_integer::Integer;
 use num_rational::BigRational;
-use num_traits::{One, Signed, ToPrimitive, Zero};
+use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
 
 /// An exact rational number.
 #[derive(Clone, Debug)]
@@ -311,12 +311,16 @@ impl Number {
         let lower =
             (numer.bits().saturating_sub(1) + denom.bits().saturating_sub(1)).saturating_mul(e);
         check(lower, limit)?;
-        let e_usize =
-            usize::try_from(e).map_err(|_| ArithmeticError::TooLarge { bits: lower, limit })?;
-        let numer = num_traits::pow(numer, e_usize);
-        let denom = num_traits::pow(denom, e_usize);
+        let numer = Pow::pow(&numer, e);
+        let denom = Pow::pow(&denom, e);
         check(numer.bits() + denom.bits(), limit)?;
-        let power = Number::from_ratio(BigRational::new(numer, denom));
+        // A power of a reduced fraction is reduced: no gcd (which alone takes seconds on a
+        // million-digit power).
+        let power = if denom.is_one() {
+            Number::from_bigint(numer)
+        } else {
+            Number(Repr::Ratio(BigRational::new_raw(numer, denom)))
+        };
         if exponent.is_negative() {
             Number::from_i64(1).div(&power, limit)
         } else {
