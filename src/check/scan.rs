@@ -1,0 +1,357 @@
+//! Finding the formulas in a document (`--scan`).
+//!
+//! A document is prose (markdown, plain text, Chinese and English) with formulas in it. The scanner
+//! cuts each line into pieces that could be formulas: runs of ASCII names, numbers, operators,
+//! brackets and `=`, ending at any other character (Chinese text, `:`, `,`, backticks, `|`) and at
+//! a space between two words (`The total is (...)` is prose before a formula, `12 layers` a number
+//! in prose). A piece that holds an `=` is handed to the grammar, dropping words from its front
+//! until it parses; one that never parses is not a formula. Lines that begin with `=` continue the
+//! formula of the line before, as articles lay out long chains.
+//!
+//! The formulas found are copied into a blank text of the document's length (everything else
+//! becomes spaces, line breaks stay), which is parsed as one formula file: spans point into the
+//! original document, and names defined by one formula bind in the others.
+
+use std::ops::Range;
+
+use crate::parser;
+use crate::syntax::{ExprId, ExprKind, Formula, StatementKind, UnaryOp};
+
+/// One formula found in a document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fragment {
+    pub range: Range<usize>,
+    /// Whether its `=` links are claims; a bare binding (`H = 768`) or a chain of names only
+    /// defines names.
+    pub claims: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Number,
+    Name,
+    Operator,
+    Open,
+    Close,
+    Equals,
+    Space,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Token {
+    kind: Kind,
+    start: usize,
+    end: usize,
+}
+
+/// Longest piece handed to the grammar; longer runs of formula characters are not prose formulas.
+const MAX_PIECE: usize = 64 * 1024;
+/// How many starting points of one piece are tried.
+const MAX_STARTS: usize = 64;
+
+const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾";
+
+/// Joins a line that begins with `=` to the line before it, so that an article's
+/// `total = a + b` / `      = 108890112` layout reads as one chain. Bytes keep their places.
+pub fn join_continuations(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{a0}']);
+        let starts_with_equals =
+            trimmed.starts_with('=') && !trimmed.starts_with("==") || trimmed.starts_with('＝');
+        if starts_with_equals && line_start > 0 {
+            let previous = &text[..line_start];
+            let previous_line = previous
+                .trim_end_matches(['\n', '\r'])
+                .rsplit('\n')
+                .next()
+                .unwrap_or("");
+            if !previous_line.trim().is_empty() {
+                for at in (0..line_start).rev() {
+                    match bytes[at] {
+                        b'\n' | b'\r' => bytes[at] = b' ',
+                        _ => break,
+                    }
+                }
+            }
+        }
+        line_start += line.len();
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+fn classify(c: char) -> Kind {
+    match c {
+        '0'..='9' => Kind::Number,
+        'a'..='z' | 'A'..='Z' | '_' => Kind::Name,
+        '(' | '（' | '[' => Kind::Open,
+        ')' | '）' | ']' => Kind::Close,
+        '=' | '＝' => Kind::Equals,
+        ' ' | '\t' | '\u{3000}' | '\u{a0}' => Kind::Space,
+        c if OPERATORS.contains(c) => Kind::Operator,
+        _ => Kind::Other,
+    }
+}
+
+fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let digit_at = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
+    let word_at = |at: usize| {
+        bytes
+            .get(at)
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    };
+    let mut tokens = Vec::new();
+    let mut at = line.start;
+    while at < line.end {
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        let kind = classify(c);
+        let mut end = at + c.len_utf8();
+        match kind {
+            Kind::Number => {
+                while end < line.end && (digit_at(end) || bytes[end] == b'_' && digit_at(end + 1)) {
+                    end += 1;
+                }
+                if bytes.get(end) == Some(&b'.') && digit_at(end + 1) {
+                    end += 1;
+                    while digit_at(end) {
+                        end += 1;
+                    }
+                }
+                if matches!(bytes.get(end), Some(b'e' | b'E')) {
+                    let sign = matches!(bytes.get(end + 1), Some(b'+' | b'-')) as usize;
+                    if digit_at(end + 1 + sign) {
+                        end += 1 + sign;
+                        while digit_at(end) {
+                            end += 1;
+                        }
+                    }
+                }
+            }
+            Kind::Name => loop {
+                while end < line.end && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                    end += 1;
+                }
+                if bytes.get(end) == Some(&b'.') && word_at(end + 1) {
+                    end += 1;
+                } else {
+                    break;
+                }
+            },
+            Kind::Operator if c == '*' && bytes.get(end) == Some(&b'*') => end += 1,
+            Kind::Equals if bytes.get(end) == Some(&b'=') => {
+                // `==` is a comparison, not a claim.
+                end += 1;
+                tokens.push(Token {
+                    kind: Kind::Other,
+                    start: at,
+                    end,
+                });
+                at = end;
+                continue;
+            }
+            _ => {}
+        }
+        tokens.push(Token {
+            kind,
+            start: at,
+            end: end.min(line.end),
+        });
+        at = end;
+    }
+    tokens
+}
+
+/// Cuts a line's tokens into pieces at prose: other characters, and a space between two words.
+fn pieces(tokens: &[Token]) -> Vec<Vec<Token>> {
+    let mut pieces = Vec::new();
+    let mut current: Vec<Token> = Vec::new();
+    let mut spaced = false;
+    for token in tokens {
+        match token.kind {
+            Kind::Other => {
+                pieces.push(std::mem::take(&mut current));
+                spaced = false;
+            }
+            Kind::Space => spaced = true,
+            kind => {
+                let previous = current.last().map(|t| t.kind);
+                let gap = spaced
+                    && matches!(previous, Some(Kind::Number | Kind::Name | Kind::Close))
+                    && matches!(kind, Kind::Number | Kind::Name | Kind::Open);
+                if gap {
+                    pieces.push(std::mem::take(&mut current));
+                }
+                current.push(*token);
+                spaced = false;
+            }
+        }
+    }
+    pieces.push(current);
+    pieces.retain(|p| p.iter().any(|t| t.kind == Kind::Equals));
+    pieces
+}
+
+/// Finds the formulas of a (cleaned, joined) document.
+pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
+    let mut found = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let range = line_start..line_start + line.len();
+        line_start += line.len();
+        if !line.contains(['=', '＝']) {
+            continue;
+        }
+        for mut piece in pieces(&tokenize(text, range)) {
+            while piece
+                .last()
+                .is_some_and(|t| matches!(t.kind, Kind::Equals | Kind::Operator | Kind::Open))
+            {
+                piece.pop();
+            }
+            if let Some(fragment) = first_formula(text, &piece, max_depth) {
+                found.push(fragment);
+            }
+        }
+    }
+    found
+}
+
+/// The longest tail of `piece` that parses as a formula, if any.
+fn first_formula(text: &str, piece: &[Token], max_depth: usize) -> Option<Fragment> {
+    let end = piece.last()?.end;
+    if end - piece.first()?.start > MAX_PIECE {
+        return None;
+    }
+    let starts = piece.iter().enumerate().filter(|(i, t)| match t.kind {
+        Kind::Number | Kind::Name | Kind::Open => true,
+        // A sign that begins a formula is glued to it; `- item` is a list bullet.
+        Kind::Operator => {
+            matches!(&text[t.start..t.end], "-" | "+" | "−" | "－" | "＋")
+                && piece.get(i + 1).is_some_and(|next| next.start == t.end)
+        }
+        _ => false,
+    });
+    for (index, token) in starts.take(MAX_STARTS) {
+        if !piece[index..].iter().any(|t| t.kind == Kind::Equals) {
+            return None;
+        }
+        let range = token.start..end;
+        let mut formula = Formula::new();
+        let source = formula.sources.add("", &text[range.clone()]);
+        let Ok(statements) = parser::parse_file(&mut formula, source, max_depth) else {
+            continue;
+        };
+        let [statement] = statements[..] else {
+            continue;
+        };
+        return accept(&formula, statement).map(|claims| Fragment { range, claims });
+    }
+    None
+}
+
+/// Whether a parsed piece is a formula: `Some(true)` when its `=` links are claims, `Some(false)`
+/// when it only binds a name, `None` when it is not a formula at all.
+fn accept(formula: &Formula, statement: crate::syntax::StatementId) -> Option<bool> {
+    let statement = formula.statement(statement);
+    let links: Vec<ExprId> = std::iter::once(statement.value())
+        .chain(statement.claims().iter().copied())
+        .collect();
+    let claims = links.iter().any(|l| is_bare_number(formula, *l))
+        && links.iter().any(|l| has_operator(formula, *l));
+    match (&statement.kind, claims) {
+        (_, true) => Some(true),
+        (StatementKind::Definition(_), false) => Some(false),
+        _ => None,
+    }
+}
+
+/// A number on its own (perhaps signed or in brackets): what a claim states.
+pub fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
+    loop {
+        match &formula.expr(id).kind {
+            ExprKind::Number { .. } => return true,
+            ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, inner) => {
+                id = *inner
+            }
+            _ => return false,
+        }
+    }
+}
+
+/// Whether an expression computes something (has an operator), rather than naming a value.
+fn has_operator(formula: &Formula, mut id: ExprId) -> bool {
+    loop {
+        match &formula.expr(id).kind {
+            ExprKind::Group(inner) | ExprKind::Unary(_, inner) => id = *inner,
+            ExprKind::Binary(..) | ExprKind::Call(..) => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// The text the grammar reads for a document: its formulas in place, everything else blank, and a
+/// `;` after a formula that shares its line with the next.
+pub fn combine(text: &str, fragments: &[Fragment]) -> String {
+    let source = text.as_bytes();
+    let mut bytes: Vec<u8> = source
+        .iter()
+        .map(|b| if *b == b'\n' { b'\n' } else { b' ' })
+        .collect();
+    for fragment in fragments {
+        let range = fragment.range.start.min(bytes.len())..fragment.range.end.min(bytes.len());
+        bytes[range.clone()].copy_from_slice(&source[range.clone()]);
+        if let Some(after) = bytes.get_mut(range.end) {
+            if *after != b'\n' {
+                *after = b';';
+            }
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        let text_ref = text;
+        fragments(text, 1000)
+            .into_iter()
+            .map(|f| &text_ref[f.range])
+            .collect()
+    }
+
+    #[test]
+    fn prose_around_formulas_is_left_out() {
+        assert_eq!(
+            found("The total is (30522+512+2)*768 = 23835648 parameters."),
+            vec!["(30522+512+2)*768 = 23835648"]
+        );
+        assert_eq!(
+            found("参数量为(30522+512+2)*768=23835648个"),
+            vec!["(30522+512+2)*768=23835648"]
+        );
+        assert_eq!(found("where H = 768 and L = 12"), vec!["H = 768", "L = 12"]);
+        assert_eq!(found("- total = 3*4 = 12"), vec!["total = 3*4 = 12"]);
+    }
+
+    #[test]
+    fn numbers_in_prose_are_not_formulas() {
+        assert!(found("In 2018 Google released BERT; version 1.0 had 12 layers.").is_empty());
+        assert!(found("1. The model, 2. the data").is_empty());
+        assert!(found("a == b").is_empty());
+    }
+
+    #[test]
+    fn continuation_lines_join() {
+        let text = "total = a + 2\n      = 5\n";
+        let joined = join_continuations(text);
+        assert_eq!(joined.len(), text.len());
+        assert_eq!(found(&joined), vec!["total = a + 2       = 5"]);
+    }
+}

@@ -1,0 +1,381 @@
+//! The formula a check works on: every input parsed into one `Formula` (or one per scanned
+//! document), with the config and the `--set` overrides bound as `eval` binds them, and a way to
+//! change it for a moment and evaluate again (a literal replaced, a name overridden, a node
+//! zeroed), which is how the diagnoses test their explanations exactly.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::bind::Scope;
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::eval::{Evaluator, Limits, Value};
+use crate::number::Number;
+use crate::parser;
+use crate::program::{read_text, LoadError};
+use crate::syntax::{
+    BinaryOp, ExprId, ExprKind, Formula, SourceId, Sources, Span, StatementId, StatementKind,
+    UnaryOp,
+};
+
+use super::clean::{self, Approximation};
+use super::diagnose::Atoms;
+use super::report::Location;
+use super::scan::{self, Fragment};
+use super::{CheckInput, CheckOptions};
+
+/// A point to roll the formula back to.
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    exprs: usize,
+    statements: usize,
+    undo: usize,
+}
+
+pub struct Workspace {
+    pub formula: Formula,
+    pub config: Option<Config>,
+    pub limits: Limits,
+    /// The text the grammar read, for sources where it differs from the original (cleaned
+    /// documents and `-e`); the formula's sources hold the originals.
+    parsed: HashMap<SourceId, String>,
+    approximations: HashMap<(SourceId, usize), Approximation>,
+    /// Bytes of cleaned sources that are padding, not text.
+    padding: HashMap<SourceId, Vec<bool>>,
+    /// The sources whose claims are checked, in order.
+    pub checked: Vec<SourceId>,
+    /// Sources of prose or `-e`, where `total = ...` may name a chain rather than define it.
+    pub lenient: HashSet<SourceId>,
+    /// Scanned documents: a claim on prose with no number in it is not reported.
+    pub scanned: HashSet<SourceId>,
+    undo: Vec<(ExprId, ExprKind)>,
+    /// The numbers each source's fused literals may be made of, once worked out.
+    pub atoms: HashMap<SourceId, Atoms>,
+}
+
+fn display_name(path: &str) -> String {
+    if path == "-" {
+        "<stdin>".into()
+    } else {
+        path.to_string()
+    }
+}
+
+impl Workspace {
+    /// Parses `inputs` into one formula, with the config and `--set` of `options`.
+    pub fn build(inputs: &[&CheckInput], options: &CheckOptions) -> Result<Workspace, LoadError> {
+        let mut workspace = Workspace {
+            formula: Formula::new(),
+            config: None,
+            limits: options.limits,
+            parsed: HashMap::new(),
+            approximations: HashMap::new(),
+            padding: HashMap::new(),
+            checked: Vec::new(),
+            lenient: HashSet::new(),
+            scanned: HashSet::new(),
+            undo: Vec::new(),
+            atoms: HashMap::new(),
+        };
+        let mut originals = HashMap::new();
+        let loaded = workspace.load(inputs, options, &mut originals);
+        // Spans are byte offsets, the same in the cleaned and the original text: show the original.
+        let mut sources = Sources::new();
+        for (id, source) in workspace.formula.sources.iter() {
+            let text = originals.remove(&id).unwrap_or_else(|| source.text.clone());
+            sources.add(source.name.clone(), text);
+        }
+        for (id, source) in workspace.formula.sources.iter() {
+            workspace
+                .parsed
+                .entry(id)
+                .or_insert_with(|| source.text.clone());
+        }
+        workspace.formula.sources = sources;
+        match loaded {
+            Ok(()) => Ok(workspace),
+            Err(error) => Err(LoadError {
+                error,
+                sources: workspace.formula.sources,
+            }),
+        }
+    }
+
+    fn load(
+        &mut self,
+        inputs: &[&CheckInput],
+        options: &CheckOptions,
+        originals: &mut HashMap<SourceId, String>,
+    ) -> Result<()> {
+        let max_depth = options.limits.max_depth;
+        for input in inputs {
+            match input {
+                CheckInput::Text { name, text } if !options.scan => {
+                    let source = self.formula.sources.add(name.clone(), text.clone());
+                    self.checked.push(source);
+                    parser::parse_file(&mut self.formula, source, max_depth)?;
+                }
+                CheckInput::Text { name, text } => {
+                    let cleaned = clean::clean(text);
+                    let joined = scan::join_continuations(&cleaned.text);
+                    let found = scan::fragments(&joined, max_depth);
+                    let (combined, found) = settle(&joined, found, max_depth);
+                    let source = self.formula.sources.add(name.clone(), combined);
+                    originals.insert(source, text.clone());
+                    self.parsed.insert(source, joined);
+                    self.remember(source, cleaned.approximations);
+                    self.padding.insert(source, cleaned.padding);
+                    self.checked.push(source);
+                    self.lenient.insert(source);
+                    self.scanned.insert(source);
+                    let statements = parser::parse_file(&mut self.formula, source, max_depth)?;
+                    self.keep_claims_of(&statements, &found);
+                }
+                CheckInput::Expression(text) => {
+                    let mut cleaned = clean::clean(text);
+                    clean::drop_trailing_words(&mut cleaned);
+                    let source = self.formula.sources.add("-e", cleaned.text.clone());
+                    originals.insert(source, text.clone());
+                    self.parsed.insert(source, cleaned.text);
+                    self.remember(source, cleaned.approximations);
+                    self.padding.insert(source, cleaned.padding);
+                    self.checked.push(source);
+                    self.lenient.insert(source);
+                    parser::parse_inline(&mut self.formula, source, max_depth)?;
+                }
+            }
+        }
+        for set in &options.sets {
+            let Some((name, value)) = set.split_once('=') else {
+                return Err(Error::SetSyntax { text: set.clone() });
+            };
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(Error::SetSyntax { text: set.clone() });
+            }
+            let source = self
+                .formula
+                .sources
+                .add(format!("--set {name}"), value.to_string());
+            parser::parse_override(&mut self.formula, source, name, max_depth)?;
+        }
+        if let Some(path) = &options.config {
+            let text = read_text(path)?;
+            let source = self.formula.sources.add(display_name(path), text);
+            self.config = Some(Config::parse(
+                &self.formula.sources,
+                source,
+                options.limits.max_bits,
+            )?);
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, source: SourceId, approximations: HashMap<usize, Approximation>) {
+        self.approximations.extend(
+            approximations
+                .into_iter()
+                .map(|(at, approximation)| ((source, at), approximation)),
+        );
+    }
+
+    /// A scanned formula that only binds names (`H = 768`, `a = b = c`) makes no claims.
+    fn keep_claims_of(&mut self, statements: &[StatementId], fragments: &[Fragment]) {
+        for id in statements {
+            let start = self.formula.statement(*id).span.start as usize;
+            let claims = fragments
+                .iter()
+                .find(|f| f.range.contains(&start))
+                .map_or(true, |f| f.claims);
+            if claims {
+                continue;
+            }
+            match &mut self.formula.statements[id.0 as usize].kind {
+                StatementKind::Definition(d) => d.claims.clear(),
+                StatementKind::Expression { claims, .. } => claims.clear(),
+                StatementKind::Override { .. } => {}
+            }
+        }
+    }
+
+    /// The approximation written at a claimed number, if it was written as one.
+    pub fn approximation(&self, literal: ExprId) -> Option<&Approximation> {
+        let span = self.formula.expr(literal).span;
+        self.approximations.get(&(span.source, span.start as usize))
+    }
+
+    pub fn location(&self, span: Span) -> Location {
+        let (line, column) = self.formula.sources.line_column(span);
+        Location {
+            source: self.formula.sources.get(span.source).name.clone(),
+            line,
+            column,
+        }
+    }
+
+    /// The text the grammar read for a source.
+    pub fn parsed_text(&self, source: SourceId) -> &str {
+        self.parsed
+            .get(&source)
+            .map(String::as_str)
+            .unwrap_or_else(|| &self.formula.sources.get(source).text)
+    }
+
+    /// What a span says, as the grammar read it, with runs of whitespace collapsed.
+    pub fn display(&self, span: Span) -> String {
+        self.display_with(span, &[])
+    }
+
+    /// Like `display`, with some spans (inside `span`) read differently. Padding left by markup
+    /// is skipped, and a claimed number's grouping shows as written (`108,890,112`).
+    pub fn display_with(&self, span: Span, replacements: &[(Span, String)]) -> String {
+        let text = self.parsed_text(span.source);
+        let original = self.formula.sources.get(span.source).text.as_bytes();
+        let padding = self.padding.get(&span.source);
+        let mut sorted: Vec<&(Span, String)> = replacements
+            .iter()
+            .filter(|(r, _)| r.source == span.source && r.start >= span.start && r.end <= span.end)
+            .collect();
+        sorted.sort_by_key(|(r, _)| r.start);
+        let mut sorted = sorted.into_iter().peekable();
+        let mut out = String::new();
+        let range = span.range();
+        let Some(slice) = text.get(range.clone()) else {
+            return String::new();
+        };
+        let mut skip_until = 0;
+        for (offset, c) in slice.char_indices() {
+            let at = range.start + offset;
+            if at < skip_until {
+                continue;
+            }
+            if let Some((replaced, with)) = sorted.next_if(|(r, _)| r.start as usize <= at) {
+                out.push_str(with);
+                skip_until = replaced.end as usize;
+                continue;
+            }
+            if padding.is_some_and(|p| p.get(at) == Some(&true)) {
+                continue;
+            }
+            if c == '_' && original.get(at) == Some(&b',') {
+                out.push(',');
+            } else {
+                out.push(c);
+            }
+        }
+        out.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Evaluates one link of a statement on the formula as it is now.
+    pub fn evaluate(&self, link: ExprId, within: StatementId) -> Result<Value> {
+        let scope = Scope::new(&self.formula, self.config.as_ref(), self.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, self.limits);
+        evaluator.expr(link, within)
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark {
+            exprs: self.formula.exprs.len(),
+            statements: self.formula.statements.len(),
+            undo: self.undo.len(),
+        }
+    }
+
+    /// Undoes every change made since `mark`.
+    pub fn rollback(&mut self, mark: Mark) {
+        while self.undo.len() > mark.undo {
+            if let Some((id, kind)) = self.undo.pop() {
+                if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
+                    expr.kind = kind;
+                }
+            }
+        }
+        self.formula.exprs.truncate(mark.exprs);
+        self.formula.statements.truncate(mark.statements);
+    }
+
+    /// Makes node `id` something else until the next rollback.
+    pub fn replace(&mut self, id: ExprId, kind: ExprKind) {
+        if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
+            let old = std::mem::replace(&mut expr.kind, kind);
+            self.undo.push((id, old));
+        }
+    }
+
+    /// A node holding the exact number `n` (a fraction as a division, a negative as a negation).
+    pub fn number_node(&mut self, n: &Number, span: Span) -> ExprId {
+        let kind = self.number_kind(n, span);
+        self.formula.push_expr(kind, span)
+    }
+
+    pub fn number_kind(&mut self, n: &Number, span: Span) -> ExprKind {
+        if n.is_negative() {
+            let magnitude = self.number_node(&n.neg(), span);
+            return ExprKind::Unary(UnaryOp::Neg, magnitude);
+        }
+        if n.is_integer() {
+            return ExprKind::Number {
+                text: n.to_string(),
+            };
+        }
+        let (numer, denom) = n.to_fraction();
+        let numer = self.number_node(&Number::from_bigint(numer), span);
+        let denom = self.number_node(&Number::from_bigint(denom), span);
+        ExprKind::Binary(BinaryOp::Div, numer, denom)
+    }
+
+    /// The product `pieces[0]*pieces[1]*...` as a node kind, for a fused literal read apart.
+    pub fn product_kind(&mut self, pieces: &[String], span: Span) -> Option<ExprKind> {
+        let mut ids = pieces.iter().map(|p| {
+            self.formula
+                .push_expr(ExprKind::Number { text: p.clone() }, span)
+        });
+        let first = ids.next()?;
+        let mut rest: Vec<ExprId> = ids.collect();
+        let last = rest.pop()?;
+        let mut product = first;
+        for id in rest {
+            product = self
+                .formula
+                .push_expr(ExprKind::Binary(BinaryOp::Mul, product, id), span);
+        }
+        Some(ExprKind::Binary(BinaryOp::Mul, product, last))
+    }
+
+    /// Overrides `name` with `n` until the next rollback, as `--set name=n` would.
+    pub fn push_override(&mut self, name: &str, n: &Number, span: Span) {
+        let value = self.number_node(n, span);
+        self.formula.push_statement(
+            StatementKind::Override {
+                name: name.to_string(),
+                value,
+            },
+            span,
+        );
+    }
+}
+
+/// The combined text of a document's formulas, dropping any formula that stops the whole from
+/// parsing (each parsed alone, but a neighbour can still upset it).
+fn settle(text: &str, mut fragments: Vec<Fragment>, max_depth: usize) -> (String, Vec<Fragment>) {
+    // Each round drops one formula; a document that needs more than this many is not read.
+    for _ in 0..=fragments.len().min(64) {
+        let combined = scan::combine(text, &fragments);
+        let mut scratch = Formula::new();
+        let source = scratch.sources.add("", combined.clone());
+        match parser::parse_file(&mut scratch, source, max_depth) {
+            Ok(_) => return (combined, fragments),
+            Err(error) => {
+                let at = error.span().map_or(usize::MAX, |s| s.start as usize);
+                let culprit = fragments
+                    .iter()
+                    .rposition(|f| f.range.start <= at)
+                    .unwrap_or(fragments.len().saturating_sub(1));
+                if fragments.is_empty() {
+                    break;
+                }
+                fragments.remove(culprit);
+            }
+        }
+    }
+    (scan::combine(text, &[]), Vec::new())
+}
