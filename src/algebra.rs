@@ -211,10 +211,10 @@ pub struct Equivalence {
 
 /// Compares two programs' targets (`paramcount equiv A B`): they are the same function when the
 /// normal form of their difference is zero.
-pub fn equivalent(a: &Program, b: &Program) -> Result<Equivalence> {
-    let a = expand_program(a)?;
-    let b = expand_program(b)?;
-    let max_bits = crate::eval::DEFAULT_MAX_BITS;
+pub fn equivalent(a_program: &Program, b_program: &Program) -> Result<Equivalence> {
+    let a = expand_program(a_program)?;
+    let b = expand_program(b_program)?;
+    let max_bits = a_program.limits.max_bits;
     let difference = a
         .polynomial
         .sub(&b.polynomial, max_bits.saturating_mul(2))

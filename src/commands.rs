@@ -1,0 +1,167 @@
+//! What the subcommands share: the formula-input options, loading, printing and exit outcomes.
+//! Each subcommand lives in a module of its own below this one.
+
+pub mod algebra;
+pub mod check;
+pub mod derive;
+pub mod eval;
+pub mod models;
+
+use std::io::{IsTerminal, Write};
+
+use clap::Args;
+
+use paramcount::diagnostic::{self, Color};
+use paramcount::eval::{Limits, DEFAULT_MAX_BITS};
+use paramcount::parser::DEFAULT_MAX_DEPTH;
+use paramcount::program::{FormulaSource, Program, Request};
+use paramcount::syntax::Sources;
+use paramcount::{ClaimReport, Error};
+
+/// How a command ended, when it did not fail.
+pub enum Outcome {
+    /// Exit 0: done, and every claim holds.
+    Success,
+    /// Exit 1: a claim is false (or two formulas differ).
+    ClaimFalse,
+}
+
+/// Where a formula comes from, and what binds its names.
+#[derive(Args)]
+pub struct InputArgs {
+    /// A formula file, `-` for standard input, or a built-in formula (see `paramcount models`)
+    pub formula: Option<String>,
+    /// An expression to evaluate instead of the formula's target; it can use the formula's names
+    #[arg(
+        short = 'e',
+        long = "expr",
+        value_name = "EXPR",
+        allow_hyphen_values = true
+    )]
+    pub expression: Option<String>,
+    #[command(flatten)]
+    pub binding: BindingArgs,
+    /// Which definition to evaluate (default: `total`, else the last statement)
+    #[arg(short, long, value_name = "NAME")]
+    pub target: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// What gives names their values.
+#[derive(Args)]
+pub struct BindingArgs {
+    /// A model config (Hugging Face config.json): names the formula does not define are read from it
+    #[arg(short, long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// Give a name a value (a number, true/false or an expression); wins over the formula and the config
+    #[arg(short, long = "set", value_name = "NAME=VALUE")]
+    pub sets: Vec<String>,
+}
+
+/// The limits that keep hostile input bounded.
+#[derive(Args)]
+pub struct LimitArgs {
+    /// Largest size, in bits, of any number computed
+    #[arg(long, value_name = "BITS", default_value_t = DEFAULT_MAX_BITS)]
+    pub max_bits: u64,
+    /// Deepest nesting of brackets accepted
+    #[arg(long, value_name = "LEVELS", default_value_t = DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_bits: self.max_bits,
+            max_depth: self.max_depth,
+        }
+    }
+}
+
+impl InputArgs {
+    pub fn request(&self) -> Request {
+        Request {
+            formula: self.formula.clone().map(FormulaSource::Named),
+            expression: self.expression.clone(),
+            config: self.binding.config.clone(),
+            sets: self.binding.sets.clone(),
+            target: self.target.clone(),
+            limits: self.limits.limits(),
+        }
+    }
+}
+
+/// Colour on standard error when it is a terminal and `NO_COLOR` is not set.
+pub fn stderr_color() -> Color {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if std::io::stderr().is_terminal() && !no_color {
+        Color::Always
+    } else {
+        Color::Never
+    }
+}
+
+/// Colour on standard output, by the same rule.
+pub fn stdout_color() -> bool {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    std::io::stdout().is_terminal() && !no_color
+}
+
+/// Writes to standard output; a closed pipe (`| head`) ends the program quietly.
+pub fn print(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn print_json(value: &serde_json::Value) {
+    print(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    ));
+}
+
+/// Reports false claims on standard error.
+pub fn report_claims(claims: &[ClaimReport], sources: &Sources) -> Outcome {
+    let mut outcome = Outcome::Success;
+    for claim in claims.iter().filter(|c| !c.holds()) {
+        eprint!(
+            "{}",
+            diagnostic::false_claim(
+                claim.span,
+                &claim.computed.to_string(),
+                &claim.claimed.to_string(),
+                sources,
+                stderr_color()
+            )
+        );
+        outcome = Outcome::ClaimFalse;
+    }
+    outcome
+}
+
+/// Loads a program; on failure the sources read so far stay available for the message.
+pub fn load_request(request: &Request, sources: &mut Sources) -> Result<Program, Error> {
+    match Program::load(request) {
+        Ok(program) => {
+            *sources = program.formula.sources.clone();
+            Ok(program)
+        }
+        Err(failure) => {
+            *sources = failure.sources;
+            Err(failure.error)
+        }
+    }
+}
+
+/// Loads the program the input options name.
+pub fn load(input: &InputArgs, sources: &mut Sources) -> Result<Program, Error> {
+    load_request(&input.request(), sources)
+}

@@ -1,0 +1,74 @@
+//! `paramcount check`: verify the claimed results in formula files, expressions and documents.
+
+use clap::Args;
+
+use paramcount::check::{self, CheckInput, CheckOptions};
+use paramcount::program::read_text;
+use paramcount::syntax::Sources;
+use paramcount::Error;
+
+use super::{print, print_json, stdout_color, BindingArgs, LimitArgs, Outcome};
+
+#[derive(Args)]
+#[command(
+    after_help = "Exit status: 0 when every claim holds (or only approximately), 1 when any is false, 2 on bad input.\n\nExamples:\n  paramcount check -e '(30522+512+2)*768 = 23835648'\n  paramcount check my-model.formula --config config.json\n  paramcount check --scan article.md\n  curl -s https://example.com/post | paramcount check --scan -\n  paramcount check --scan notes.md --json"
+)]
+pub struct CheckArgs {
+    /// Formula files to check (`-` is standard input); with `--scan`, documents
+    #[arg(value_name = "FILE")]
+    files: Vec<String>,
+    /// A claim to check: `EXPR = CLAIM`, a chain `A = B = C`, or pasted text (`= 110M params`)
+    #[arg(
+        short = 'e',
+        long = "expr",
+        value_name = "EXPR",
+        allow_hyphen_values = true
+    )]
+    expressions: Vec<String>,
+    /// Read the files as documents (markdown, text, HTML pastes) and find the formulas in them
+    #[arg(long)]
+    scan: bool,
+    /// Print the report as JSON (exact values as strings of plain digits)
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    binding: BindingArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
+    let mut inputs = Vec::new();
+    let mut files = args.files.clone();
+    if files.is_empty() && args.expressions.is_empty() {
+        files.push("-".into());
+    }
+    for path in &files {
+        let name = if path == "-" { "<stdin>" } else { path };
+        inputs.push(CheckInput::Text {
+            name: name.to_string(),
+            text: read_text(path)?,
+        });
+    }
+    inputs.extend(args.expressions.iter().cloned().map(CheckInput::Expression));
+    let options = CheckOptions {
+        scan: args.scan,
+        config: args.binding.config.clone(),
+        sets: args.binding.sets.clone(),
+        limits: args.limits.limits(),
+    };
+    let report = check::check(&inputs, &options).map_err(|failure| {
+        *sources = failure.sources;
+        failure.error
+    })?;
+    if args.json {
+        print_json(&report.to_json());
+    } else {
+        print(&report.render_text(stdout_color()));
+    }
+    Ok(if report.exit_code() == 0 {
+        Outcome::Success
+    } else {
+        Outcome::ClaimFalse
+    })
+}
