@@ -6,6 +6,7 @@ pub mod check;
 pub mod derive;
 pub mod eval;
 pub mod models;
+pub mod shell;
 
 use std::io::{IsTerminal, Write};
 

@@ -8,9 +8,9 @@ mod commands;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
-use commands::{algebra, check, derive, eval, models, Outcome};
+use commands::{algebra, check, derive, eval, models, shell, Outcome};
 use paramcount::diagnostic;
 use paramcount::syntax::Sources;
 use paramcount::Error;
@@ -45,6 +45,10 @@ enum Command {
     /// List the built-in formulas
     #[command(after_help = "Example:\n  paramcount models")]
     Models,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff), generated from this command line
+    Man(shell::ManArgs),
 }
 
 fn main() -> ExitCode {
@@ -71,5 +75,7 @@ fn run(cli: Cli, sources: &mut Sources) -> Result<Outcome, Error> {
         Command::Expand(args) => algebra::run_expand(args, sources),
         Command::Equiv(args) => algebra::run_equiv(args, sources),
         Command::Models => Ok(models::run()),
+        Command::Completions(args) => Ok(shell::completions(args, Cli::command())),
+        Command::Man(args) => shell::man(args, Cli::command()),
     }
 }
