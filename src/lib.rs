@@ -1,25 +1,74 @@
-//! paramcount: exact parameter-count formulas for neural networks.
+//! paramcount: exact parameter counts of neural networks, from formulas you can read.
 //!
-//! A formula (text in the formula language, see `grammar/formula.pest`) is parsed into a syntax
-//! tree, its names are bound to a model's config (`config.json`) and to `--set` overrides, it is
+//! A formula (text in the formula language of `grammar/formula.pest`) is parsed into a syntax
+//! tree, its names are bound to a model's config (`config.json`) and to `set` overrides, it is
 //! evaluated exactly (big integers and fractions, never floating point), and it is printed back
-//! with the numbers substituted, as an article writes a derivation.
+//! with the numbers substituted, as an article writes a derivation. The same tree can be checked
+//! against claimed totals and expanded into a polynomial.
+//!
+//! The public API, one step per function:
+//!
+//! | step | call |
+//! |---|---|
+//! | parse | [`parse`] (a syntax tree alone) or [`program::Request`] → [`Program`] |
+//! | bind | [`program::Request::config`], [`program::Request::set`] (the scope is built on evaluation) |
+//! | evaluate | [`evaluate`] → [`Evaluation`] (the exact [`Value`] and the claims) |
+//! | render | [`derive`] with a [`render::Style`] → [`Derivation`] |
+//! | check | [`check::check_text`], [`check::check_expression`] → [`check::Report`] |
+//! | expand | [`algebra::expand_text`], [`algebra::expand_program`], [`algebra::equivalent`] |
+//!
+//! Parse, bind, evaluate and render a formula:
 //!
 //! ```
-//! use paramcount::{derive, evaluate, program::{FormulaSource, Request}, render::Style};
+//! use paramcount::program::Request;
+//! use paramcount::render::Style;
 //!
-//! let request = Request {
-//!     formula: Some(FormulaSource::Text {
-//!         name: "example".into(),
-//!         text: "H = 768\nlet I = 4*H\nffn = H*I + I + I*H + H  \"feed-forward\"\n".into(),
-//!     }),
-//!     ..Request::default()
-//! };
-//! let program = paramcount::Program::load(&request)?;
-//! assert_eq!(evaluate(&program)?.value.to_string(), "4722432");
-//! assert_eq!(derive(&program, Style::Article, Default::default())?.text, "768*3072+3072+3072*768+768=4722432\n");
+//! let text = "H = hidden_size | 768\nlet I = 4*H\nffn = H*I + I + I*H + H  \"feed-forward\"\n";
+//! let program = Request::text("ffn.formula", text).set("hidden_size=1024").load()?;
+//! assert_eq!(paramcount::evaluate(&program)?.value.to_string(), "8393728");
+//! let derivation = paramcount::derive(&program, Style::Article, Default::default())?;
+//! assert_eq!(derivation.text, "1024*4096+4096+4096*1024+1024=8393728\n");
 //! # Ok::<(), paramcount::Error>(())
 //! ```
+//!
+//! Count a built-in family (here GPT-2 small with its defaults: 124,439,808, what transformers'
+//! `GPT2LMHeadModel` reports), and read any size it bound:
+//!
+//! ```
+//! use paramcount::program::Request;
+//!
+//! let program = Request::named("gpt2").load()?;
+//! assert_eq!(paramcount::evaluate(&program)?.value.to_string(), "124439808");
+//! let width = Request::named("gpt2").expression("H").load()?;
+//! assert_eq!(paramcount::evaluate(&width)?.value.to_string(), "768");
+//! # Ok::<(), paramcount::Error>(())
+//! ```
+//!
+//! Parse without evaluating (every node keeps its span):
+//!
+//! ```
+//! let formula = paramcount::parse("example", "total = (V+P+T)*H")?;
+//! assert_eq!(formula.statements.len(), 1);
+//! # Ok::<(), paramcount::Error>(())
+//! ```
+//!
+//! Check a claim, and expand a formula:
+//!
+//! ```
+//! use paramcount::check::{check_expression, CheckOptions, Status};
+//!
+//! let report = check_expression("12*(768*3072+3072) = 28348416", &CheckOptions::default())
+//!     .map_err(paramcount::Error::from)?;
+//! assert_eq!(report.claims[0].status, Status::Holds);
+//! assert_eq!(report.exit_code(), 0);
+//!
+//! let polynomial = paramcount::algebra::expand_text("(a+b)^2 - (a-b)^2")?;
+//! assert_eq!(polynomial.to_string(), "4*a*b");
+//! # Ok::<(), paramcount::Error>(())
+//! ```
+//!
+//! Errors are values of [`Error`], each with the span it is about; [`diagnostic::error`] renders one
+//! with the source line and a caret.
 
 pub mod algebra;
 pub mod bind;
@@ -45,6 +94,7 @@ use bind::Scope;
 use eval::Evaluator;
 use printer::NumberFormat;
 use render::Style;
+use syntax::Formula;
 use syntax::Span;
 
 /// A claim of the program checked along the way.
@@ -119,4 +169,13 @@ pub fn derive(program: &Program, style: Style, format: NumberFormat) -> Result<D
     let text = render::render(&evaluator, program.target, style, format)?;
     let claims = check_claims(program, &mut evaluator)?;
     Ok(Derivation { text, claims })
+}
+
+/// Parses formula text (a whole file's worth of statements) into a syntax tree, binding nothing.
+/// A syntax error carries the span of its place in `text`.
+pub fn parse(name: &str, text: &str) -> Result<Formula> {
+    let mut formula = Formula::new();
+    let source = formula.sources.add(name, text);
+    parser::parse_file(&mut formula, source, parser::DEFAULT_MAX_DEPTH)?;
+    Ok(formula)
 }

@@ -37,6 +37,56 @@ pub struct Request {
     pub limits: Limits,
 }
 
+impl Request {
+    /// A formula given as text: a whole formula file's worth of statements.
+    pub fn text(name: impl Into<String>, text: impl Into<String>) -> Request {
+        Request {
+            formula: Some(FormulaSource::Text {
+                name: name.into(),
+                text: text.into(),
+            }),
+            ..Request::default()
+        }
+    }
+
+    /// A built-in formula (`bert`, `llama`, ...) or a formula file, by name or path.
+    pub fn named(name: impl Into<String>) -> Request {
+        Request {
+            formula: Some(FormulaSource::Named(name.into())),
+            ..Request::default()
+        }
+    }
+
+    /// One expression, `-e` style (with a formula, it sees the formula's names).
+    pub fn expression(mut self, expression: impl Into<String>) -> Request {
+        self.expression = Some(expression.into());
+        self
+    }
+
+    /// The model config (`config.json`) that names not defined in the formula are read from.
+    pub fn config(mut self, path: impl Into<String>) -> Request {
+        self.config = Some(path.into());
+        self
+    }
+
+    /// `NAME=VALUE` (a number, true/false or an expression); a later one wins.
+    pub fn set(mut self, assignment: impl Into<String>) -> Request {
+        self.sets.push(assignment.into());
+        self
+    }
+
+    /// The definition to evaluate instead of the formula's default target.
+    pub fn target(mut self, name: impl Into<String>) -> Request {
+        self.target = Some(name.into());
+        self
+    }
+
+    /// Reads and parses everything named: `Program::load(&self)`.
+    pub fn load(&self) -> Result<Program> {
+        Ok(Program::load(self)?)
+    }
+}
+
 /// Everything parsed and ready to bind and evaluate.
 #[derive(Debug)]
 pub struct Program {
