@@ -106,6 +106,13 @@ pub enum Error {
     #[error("no target named `{name}`")]
     UnknownTarget { name: String, known: Vec<String> },
 
+    #[error("`{name}` is defined twice (first on line {first_line})")]
+    Redefinition {
+        span: Span,
+        name: String,
+        first_line: usize,
+    },
+
     #[error("{message}")]
     Usage { message: String, help: String },
 }
@@ -126,7 +133,8 @@ impl Error {
             | Error::Arity { span, .. }
             | Error::AdjacentNumbers { span }
             | Error::ConfigSyntax { span, .. }
-            | Error::ConfigValue { span, .. } => Some(*span),
+            | Error::ConfigValue { span, .. }
+            | Error::Redefinition { span, .. } => Some(*span),
             Error::Io { .. }
             | Error::NotText { .. }
             | Error::ConfigNotObject { .. }
@@ -159,6 +167,7 @@ impl Error {
             Error::AdjacentNumbers { .. } => "between these numbers".into(),
             Error::ConfigSyntax { .. } => "the JSON breaks here".into(),
             Error::ConfigValue { .. } => "read from the config here".into(),
+            Error::Redefinition { .. } => "defined again here".into(),
             _ => String::new(),
         }
     }
@@ -213,6 +222,9 @@ impl Error {
             Error::UnknownTarget { known, .. } => {
                 format!("the formula defines: {}", known.join(", "))
             }
+            Error::Redefinition { name, .. } => format!(
+                "rename one of them; to claim a value, put it at the end of the definition: `{name} = ... = 123`"
+            ),
             Error::Usage { help, .. } => help.clone(),
         })
     }

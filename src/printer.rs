@@ -409,8 +409,29 @@ impl<'e, 's> Printer<'e, 's> {
                 out.push('}');
                 continue;
             }
+            if matches!(op, BinaryOp::Add | BinaryOp::Sub) && self.decided_zero(right, within) {
+                // `+0` left by an untaken feature (`if bias then H else 0`) is noise in a
+                // derivation, and dropping it changes no value.
+                continue;
+            }
             out.push_str(&self.operator(op));
             self.write_operand(out, right, within, op, Side::Right);
+        }
+    }
+
+    /// Whether `id` prints as a literal zero only because of a decision or an inlined part (a zero
+    /// the author wrote in place stays).
+    fn decided_zero(&self, id: ExprId, within: StatementId) -> bool {
+        if self.form == Form::Written {
+            return false;
+        }
+        let (followed, _) = self.follow(id, within);
+        if followed == id {
+            return false;
+        }
+        match &self.evaluator.scope().formula().expr(followed).kind {
+            ExprKind::Number { text } => text.chars().all(|c| c == '0' || c == '_'),
+            _ => false,
         }
     }
 

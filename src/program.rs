@@ -120,6 +120,27 @@ pub fn read_text(path: &str) -> Result<String> {
     })
 }
 
+/// A name defined twice in one file is almost always a mistake (most often a claim written as
+/// `total = 123` on a line of its own, which would silently replace the formula): refuse it.
+fn reject_redefinitions(formula: &Formula, statements: &[StatementId]) -> Result<()> {
+    let mut seen: std::collections::HashMap<&str, crate::syntax::Span> = Default::default();
+    for &id in statements {
+        let Some(definition) = formula.statement(id).definition() else {
+            continue;
+        };
+        if let Some(&first) = seen.get(definition.name.as_str()) {
+            let (line, _) = formula.sources.line_column(first);
+            return Err(Error::Redefinition {
+                span: definition.name_span,
+                name: definition.name.clone(),
+                first_line: line,
+            });
+        }
+        seen.insert(&definition.name, definition.name_span);
+    }
+    Ok(())
+}
+
 fn io_message(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
@@ -245,6 +266,7 @@ impl Program {
             };
             let source = formula.sources.add(name, text);
             file_statements = parser::parse_file(formula, source, max_depth)?;
+            reject_redefinitions(formula, &file_statements)?;
         }
 
         for set in &request.sets {

@@ -326,11 +326,13 @@ fn printing_keeps_the_authors_parentheses_and_order() {
     assert_eq!(article("let n = 0-3\ntotal = 5-n\n"), "5-(-3)=8\n");
     // Juxtaposition prints as `*`; `**` as `^`; unicode as ASCII.
     assert_eq!(article("2(3)×4**2\n"), "2*(3)*4^2=96\n");
-    // Only the branch taken is printed.
+    // Only the branch taken is printed, and a term that a decision made zero is left out.
     assert_eq!(
         article("tie = true\nhead = if tie then 0 else 7*8\ntotal = 100 + head\n"),
-        "100+0=100\n"
+        "100=100\n"
     );
+    // A zero the author wrote stays.
+    assert_eq!(article("total = 100 + 0\n"), "100+0=100\n");
     assert_eq!(
         article("tie = false\nhead = if tie then 0 else 7*8\ntotal = 100 + head\n"),
         "100+7*8=156\n"
