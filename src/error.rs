@@ -108,6 +108,23 @@ pub enum Error {
 
     #[error("{message}")]
     Usage { message: String, help: String },
+
+    /// A checkpoint file that cannot be read as what it claims to be (no source text to point into).
+    #[error("`{path}`: {message}")]
+    Checkpoint {
+        path: String,
+        message: String,
+        help: String,
+    },
+
+    /// A line of a tensor listing, or a `#! tensors:` directive, that cannot be read.
+    #[error("{message}")]
+    Tensors {
+        span: Span,
+        message: String,
+        label: String,
+        help: String,
+    },
 }
 
 impl Error {
@@ -126,7 +143,8 @@ impl Error {
             | Error::Arity { span, .. }
             | Error::AdjacentNumbers { span }
             | Error::ConfigSyntax { span, .. }
-            | Error::ConfigValue { span, .. } => Some(*span),
+            | Error::ConfigValue { span, .. }
+            | Error::Tensors { span, .. } => Some(*span),
             Error::Io { .. }
             | Error::NotText { .. }
             | Error::ConfigNotObject { .. }
@@ -134,7 +152,8 @@ impl Error {
             | Error::UnknownFormula { .. }
             | Error::UnknownModelType { .. }
             | Error::UnknownTarget { .. }
-            | Error::Usage { .. } => None,
+            | Error::Usage { .. }
+            | Error::Checkpoint { .. } => None,
         }
     }
 
@@ -159,6 +178,7 @@ impl Error {
             Error::AdjacentNumbers { .. } => "between these numbers".into(),
             Error::ConfigSyntax { .. } => "the JSON breaks here".into(),
             Error::ConfigValue { .. } => "read from the config here".into(),
+            Error::Tensors { label, .. } => label.clone(),
             _ => String::new(),
         }
     }
@@ -214,6 +234,7 @@ impl Error {
                 format!("the formula defines: {}", known.join(", "))
             }
             Error::Usage { help, .. } => help.clone(),
+            Error::Checkpoint { help, .. } | Error::Tensors { help, .. } => help.clone(),
         })
     }
 }

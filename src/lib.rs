@@ -24,6 +24,7 @@
 pub mod algebra;
 pub mod bind;
 pub mod check;
+pub mod checkpoint;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
