@@ -36,6 +36,7 @@ pub mod printer;
 pub mod program;
 pub mod render;
 pub mod syntax;
+pub mod verify;
 
 pub use error::{Error, Result};
 pub use eval::{Limits, Value};
