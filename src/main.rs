@@ -19,6 +19,8 @@ use paramcount::render::Style;
 use paramcount::syntax::Sources;
 use paramcount::{ClaimReport, Error};
 
+mod commands;
+
 #[derive(Parser)]
 #[command(
     name = "paramcount",
@@ -67,6 +69,10 @@ enum Command {
     /// List the built-in formulas
     #[command(after_help = "Example:\n  paramcount models")]
     Models,
+    /// Sum a checkpoint's tensors (safetensors headers, an index, or a listing), by name prefix and dtype
+    Tensors(commands::tensors::TensorsArgs),
+    /// Check a formula against a checkpoint: the total, each part, and the tensors left over
+    Verify(commands::verify::VerifyArgs),
 }
 
 #[derive(Args)]
@@ -310,5 +316,15 @@ fn run(cli: Cli, sources: &mut Sources) -> Result<Outcome, Error> {
             print(&out);
             Ok(Outcome::Success)
         }
+        Command::Tensors(args) => Ok(matched(commands::tensors::run(&args, sources)?)),
+        Command::Verify(args) => Ok(matched(commands::verify::run(&args, sources)?)),
+    }
+}
+
+fn matched(all_match: bool) -> Outcome {
+    if all_match {
+        Outcome::Success
+    } else {
+        Outcome::ClaimFalse
     }
 }
