@@ -150,6 +150,9 @@ pub struct Verification {
     pub parts: Vec<PartCheck>,
     pub leftover: Vec<Leftover>,
     pub leftover_total: u128,
+    /// When the totals differ: the built-in formula's variants (`--target`) whose value is the
+    /// checkpoint's total.
+    pub matching_variants: Vec<String>,
 }
 
 impl Verification {
@@ -324,6 +327,23 @@ pub fn verify(program: &mut Program, checkpoint: &Checkpoint) -> Result<Verifica
         }
     }
 
+    let checkpoint_total = Number::from(BigInt::from(checkpoint.total()));
+    let mut matching_variants = Vec::new();
+    if formula_total != checkpoint_total {
+        let variants = program.builtin.map(|b| b.variants()).unwrap_or_default();
+        for variant in variants {
+            let Some(id) = formula.find_definition(variant) else {
+                continue;
+            };
+            // A variant that cannot be evaluated (a missing config key) is simply not suggested.
+            if let Ok(Value::Number(n)) = evaluator.statement(id) {
+                if n == checkpoint_total && id != program.target {
+                    matching_variants.push(variant.to_string());
+                }
+            }
+        }
+    }
+
     let target = formula
         .statement(program.target)
         .definition()
@@ -337,5 +357,6 @@ pub fn verify(program: &mut Program, checkpoint: &Checkpoint) -> Result<Verifica
         parts,
         leftover,
         leftover_total,
+        matching_variants,
     })
 }

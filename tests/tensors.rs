@@ -361,6 +361,8 @@ fn a_head_the_formula_does_not_count_is_left_over_exactly() {
         .collect();
     assert_eq!(labels[0], Some("mlm_head"));
     assert_eq!(labels[6], Some("nsp_head"));
+    // 448 + 49 is exactly what BertForPreTraining counts with a tied decoder.
+    assert_eq!(v.matching_variants, ["pretraining"]);
 
     // The same checkpoint against the target that counts the heads.
     let (_, v) = check(
@@ -680,4 +682,38 @@ fn a_bad_tensors_directive_points_at_its_line() {
         .arg(&file)
         .assert()
         .code(0);
+}
+
+// ---- every built-in family's directives --------------------------------------------------------------
+
+/// For every built-in family and each of its variants, with the formula's own defaults: the parts its
+/// `#! tensors:` lines count add up to the target exactly (so every parameter the target counts is
+/// claimed by some tensor pattern, and none twice). The non-embedding variants subtract parts and
+/// are left out.
+#[test]
+fn the_counted_parts_of_every_builtin_add_up_to_its_targets() {
+    let empty = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tensors-empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let mut checked = 0;
+    for builtin in paramcount::models::BUILTINS {
+        if !builtin.text.contains("#! tensors:") {
+            continue;
+        }
+        let mut targets = builtin.variants();
+        targets.retain(|t| !t.starts_with("non_embedding") && *t != "article");
+        for target in targets {
+            let (_, v) = check(builtin.name, None, Some(target), &[path_text(&empty)]);
+            let mut sum = paramcount::Number::zero();
+            for part in &v.parts {
+                sum = sum.add(&part.formula, 1 << 20).unwrap();
+            }
+            assert_eq!(
+                sum, v.formula_total,
+                "{} --target {target}: the counted parts add up to {sum}, the target is {}",
+                builtin.name, v.formula_total
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 25, "only {checked} targets checked");
 }

@@ -224,7 +224,19 @@ fn verdict(v: &Verification) -> String {
             if v.leftover.len() == 1 { "" } else { "s" }
         ));
     }
-    format!("mismatch: {}\n", problems.join("; "))
+    let mut text = format!("mismatch: {}\n", problems.join("; "));
+    if !v.matching_variants.is_empty() {
+        let targets: Vec<String> = v
+            .matching_variants
+            .iter()
+            .map(|t| format!("--target {t}"))
+            .collect();
+        text.push_str(&format!(
+            "help: the checkpoint's total is what {} counts\n",
+            targets.join(" or ")
+        ));
+    }
+    text
 }
 
 fn json_document(name: &str, checkpoint: &Checkpoint, v: &Verification) -> String {
@@ -269,6 +281,7 @@ fn json_document(name: &str, checkpoint: &Checkpoint, v: &Verification) -> Strin
         "leftover": leftover,
         "leftover_total": v.leftover_total.to_string(),
         "unmatched_parts": v.unmatched_parts().map(|p| p.part.clone()).collect::<Vec<_>>(),
+        "matching_variants": v.matching_variants,
     });
     format!(
         "{}\n",
