@@ -133,7 +133,22 @@ impl Checkpoint {
         if path.ends_with(".safetensors") || (path != "-" && safetensors::looks_like(location)) {
             return self.read_safetensors(path);
         }
-        let text = read_text(path)?;
+        let pickle = [".bin", ".pt", ".pth", ".ckpt", ".pkl"];
+        if pickle.iter().any(|ext| path.ends_with(ext)) {
+            return Err(Error::Checkpoint {
+                path: path.to_string(),
+                message: "PyTorch pickle checkpoints are not read: only their code can list their tensors".into(),
+                help: "use the model's .safetensors files, or paste `for n, p in model.named_parameters(): print(n, p.shape)` as a listing".into(),
+            });
+        }
+        let text = read_text(path).map_err(|error| match error {
+            Error::NotText { path, .. } => Error::Checkpoint {
+                path,
+                message: "neither a safetensors file nor a text listing of tensors".into(),
+                help: "give .safetensors files, a model.safetensors.index.json, a directory, or `name: shape` lines".into(),
+            },
+            other => other,
+        })?;
         if index::is_index(&text) {
             return index::read(path, self);
         }

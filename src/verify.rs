@@ -89,7 +89,11 @@ pub fn directives(sources: &Sources, source: SourceId) -> Result<Vec<TensorDirec
         for (offset, piece) in pattern::split_patterns(list) {
             let piece_at = at(list) + offset;
             let compiled = Pattern::new(piece).map_err(|(byte, message)| Error::Tensors {
-                span: Span::new(source, piece_at + byte, piece_at + byte + 1),
+                span: Span::new(
+                    source,
+                    piece_at + byte,
+                    piece_at + byte + piece[byte..].chars().next().map_or(1, char::len_utf8),
+                ),
                 message: format!("bad tensor pattern `{piece}`: {message}"),
                 label: "here".into(),
                 help:

@@ -641,6 +641,14 @@ fn bad_checkpoints_are_clear_errors() {
         .stderr(predicate::str::contains("`q5` is not a dimension"))
         .stderr(predicate::str::contains("listing.txt:2:8"));
 
+    let pickle = dir.join("pytorch_model.bin");
+    std::fs::write(&pickle, [0x80u8, 2, 0x8a, 0x0a]).unwrap();
+    refused(&pickle, "PyTorch pickle checkpoints are not read");
+
+    let binary = dir.join("weights.dat");
+    std::fs::write(&binary, [0xffu8, 0xfe, 0, 1]).unwrap();
+    refused(&binary, "neither a safetensors file nor a text listing");
+
     paramcount()
         .args(["tensors", "no/such/model.safetensors"])
         .assert()
@@ -716,4 +724,77 @@ fn the_counted_parts_of_every_builtin_add_up_to_its_targets() {
         }
     }
     assert!(checked >= 25, "only {checked} targets checked");
+}
+
+#[test]
+fn verify_as_json_and_csv() {
+    let dir = folder("verify-formats");
+    let file = dir.join("model.safetensors");
+    write_safetensors(&file, &gpt2(10, 4, 2, 5, true), "F16", 2);
+    // The default GPT-2 config ties the head, so the stored lm_head.weight (10*4) is a difference.
+    let config = write_config(
+        &dir,
+        "config.json",
+        r#"{"model_type": "gpt2", "vocab_size": 10, "n_embd": 4, "n_layer": 2, "n_positions": 5}"#,
+    );
+    let json = paramcount()
+        .args([
+            "verify",
+            "--config",
+            &config,
+            "--format",
+            "json",
+            "--tensors",
+        ])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let document: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(document["formula"], "gpt2");
+    assert_eq!(document["holds"], false);
+    assert_eq!(document["formula_total"], "556");
+    assert_eq!(document["checkpoint_total"], "596");
+    let head = document["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["part"] == "lm_head")
+        .unwrap();
+    assert_eq!(head["formula"], "0");
+    assert_eq!(head["checkpoint"], "40");
+    assert_eq!(head["tensors"], serde_json::json!(["lm_head.weight"]));
+    assert_eq!(document["leftover"], serde_json::json!([]));
+
+    paramcount()
+        .args([
+            "verify",
+            "--config",
+            &config,
+            "--format",
+            "csv",
+            "--tensors",
+        ])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::starts_with(
+            "kind,name,formula,checkpoint,tensors,holds\npart,token_embeddings,40,40,1,true\n",
+        ))
+        .stdout(predicate::str::contains("part,lm_head,0,40,1,false\n"))
+        .stdout(predicate::str::ends_with("total,total,556,596,29,false\n"));
+
+    paramcount()
+        .args(["verify", "--config", &config, "--show-tensors", "--tensors"])
+        .arg(&file)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "    lm_head.weight  [10, 4]  40\n",
+        ))
+        .stdout(predicate::str::contains(
+            "mismatch: the totals differ (checkpoint +40); 1 part differs",
+        ));
 }
