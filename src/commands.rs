@@ -7,10 +7,12 @@ pub mod derive;
 pub mod eval;
 pub mod models;
 pub mod shell;
+pub mod tensors;
+pub mod verify;
 
 use std::io::{IsTerminal, Write};
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 
 use paramcount::diagnostic::{self, Color};
 use paramcount::eval::{Limits, DEFAULT_MAX_BITS};
@@ -25,6 +27,17 @@ pub enum Outcome {
     Success,
     /// Exit 1: a claim is false (or two formulas differ).
     ClaimFalse,
+}
+
+impl Outcome {
+    /// Exit 0 when everything matched, 1 when not.
+    pub fn matched(all_match: bool) -> Outcome {
+        if all_match {
+            Outcome::Success
+        } else {
+            Outcome::ClaimFalse
+        }
+    }
 }
 
 /// Where a formula comes from, and what binds its names.
@@ -165,4 +178,70 @@ pub fn load_request(request: &Request, sources: &mut Sources) -> Result<Program,
 /// Loads the program the input options name.
 pub fn load(input: &InputArgs, sources: &mut Sources) -> Result<Program, Error> {
     load_request(&input.request(), sources)
+}
+
+/// How `tensors` and `verify` print their reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns, digits grouped (109,482,240)
+    Table,
+    /// One JSON document; counts are strings of digits, exact at any size
+    Json,
+    /// Comma-separated rows with a header line, plain digits
+    Csv,
+}
+
+/// `109482240` as `109,482,240`.
+pub fn grouped(n: impl ToString) -> String {
+    paramcount::number::group_digits(&n.to_string(), ",")
+}
+
+/// Rows as aligned columns: `right[i]` right-aligns column i; the last column is not padded.
+pub fn columns(rows: &[Vec<String>], right: &[bool]) -> String {
+    let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..count)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for row in rows {
+        let mut line = String::new();
+        for (i, cell) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            if right.get(i).copied().unwrap_or(false) {
+                line.push_str(&" ".repeat(pad));
+                line.push_str(cell);
+            } else if i + 1 < row.len() {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(pad));
+            } else {
+                line.push_str(cell);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// One CSV field, quoted when it needs to be.
+pub fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn csv_row(fields: &[String]) -> String {
+    let fields: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+    format!("{}\n", fields.join(","))
 }

@@ -115,6 +115,23 @@ pub enum Error {
 
     #[error("{message}")]
     Usage { message: String, help: String },
+
+    /// A checkpoint file that cannot be read as what it claims to be (no source text to point into).
+    #[error("`{path}`: {message}")]
+    Checkpoint {
+        path: String,
+        message: String,
+        help: String,
+    },
+
+    /// A line of a tensor listing, or a `#! tensors:` directive, that cannot be read.
+    #[error("{message}")]
+    Tensors {
+        span: Span,
+        message: String,
+        label: String,
+        help: String,
+    },
 }
 
 impl Error {
@@ -134,7 +151,8 @@ impl Error {
             | Error::AdjacentNumbers { span }
             | Error::ConfigSyntax { span, .. }
             | Error::ConfigValue { span, .. }
-            | Error::Redefinition { span, .. } => Some(*span),
+            | Error::Redefinition { span, .. }
+            | Error::Tensors { span, .. } => Some(*span),
             Error::Io { .. }
             | Error::NotText { .. }
             | Error::ConfigNotObject { .. }
@@ -142,7 +160,8 @@ impl Error {
             | Error::UnknownFormula { .. }
             | Error::UnknownModelType { .. }
             | Error::UnknownTarget { .. }
-            | Error::Usage { .. } => None,
+            | Error::Usage { .. }
+            | Error::Checkpoint { .. } => None,
         }
     }
 
@@ -168,6 +187,7 @@ impl Error {
             Error::ConfigSyntax { .. } => "the JSON breaks here".into(),
             Error::ConfigValue { .. } => "read from the config here".into(),
             Error::Redefinition { .. } => "defined again here".into(),
+            Error::Tensors { label, .. } => label.clone(),
             _ => String::new(),
         }
     }
@@ -226,6 +246,7 @@ impl Error {
                 "rename one of them; to claim a value, put it at the end of the definition: `{name} = ... = 123`"
             ),
             Error::Usage { help, .. } => help.clone(),
+            Error::Checkpoint { help, .. } | Error::Tensors { help, .. } => help.clone(),
         })
     }
 }

@@ -73,6 +73,7 @@
 pub mod algebra;
 pub mod bind;
 pub mod check;
+pub mod checkpoint;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
@@ -84,6 +85,7 @@ pub mod printer;
 pub mod program;
 pub mod render;
 pub mod syntax;
+pub mod verify;
 
 pub use error::{Error, Result};
 pub use eval::{Limits, Value};

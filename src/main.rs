@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use commands::{algebra, check, derive, eval, models, shell, Outcome};
+use commands::{algebra, check, derive, eval, models, shell, tensors, verify, Outcome};
 use paramcount::diagnostic;
 use paramcount::syntax::Sources;
 use paramcount::Error;
@@ -42,6 +42,10 @@ enum Command {
     Expand(algebra::ExpandArgs),
     /// Decide whether two formulas are the same function of their sizes
     Equiv(algebra::EquivArgs),
+    /// Sum a checkpoint's tensors (safetensors headers, an index, or a listing), by name prefix and dtype
+    Tensors(tensors::TensorsArgs),
+    /// Check a formula against a checkpoint: the total, each part, and the tensors left over
+    Verify(verify::VerifyArgs),
     /// List the built-in formulas
     #[command(after_help = "Example:\n  paramcount models")]
     Models,
@@ -74,6 +78,8 @@ fn run(cli: Cli, sources: &mut Sources) -> Result<Outcome, Error> {
         Command::Check(args) => check::run(args, sources),
         Command::Expand(args) => algebra::run_expand(args, sources),
         Command::Equiv(args) => algebra::run_equiv(args, sources),
+        Command::Tensors(args) => Ok(Outcome::matched(tensors::run(&args, sources)?)),
+        Command::Verify(args) => Ok(Outcome::matched(verify::run(&args, sources)?)),
         Command::Models => Ok(models::run()),
         Command::Completions(args) => Ok(shell::completions(args, Cli::command())),
         Command::Man(args) => shell::man(args, Cli::command()),

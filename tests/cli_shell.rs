@@ -5,12 +5,14 @@ mod common;
 
 use common::run;
 
-const SUBCOMMANDS: [&str; 8] = [
+const SUBCOMMANDS: [&str; 10] = [
     "eval",
     "derive",
     "check",
     "expand",
     "equiv",
+    "tensors",
+    "verify",
     "models",
     "completions",
     "man",

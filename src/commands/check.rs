@@ -66,9 +66,5 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     } else {
         print(&report.render_text(stdout_color()));
     }
-    Ok(if report.exit_code() == 0 {
-        Outcome::Success
-    } else {
-        Outcome::ClaimFalse
-    })
+    Ok(Outcome::matched(report.exit_code() == 0))
 }
