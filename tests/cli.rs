@@ -4,54 +4,16 @@
 //! every rewrite is read by a person before it is committed. The article lines are checked against
 //! the text of DESIGN.md and the article, not against the code.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{assert_golden, paramcount, stdout_of};
 use predicates::prelude::*;
 
-fn paramcount() -> Command {
-    let mut command = Command::cargo_bin("paramcount").unwrap();
-    command.env("NO_COLOR", "1");
-    command
-}
-
+/// A file of `tests/fixtures/engine/`.
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/engine")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn golden_path(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/golden")
-        .join(name)
-}
-
-fn assert_golden(name: &str, actual: &str) {
-    let path = golden_path(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "missing golden file {}; run with UPDATE_GOLDEN=1",
-            path.display()
-        )
-    });
-    assert_eq!(actual, expected, "output differs from {}", path.display());
-}
-
-fn stdout_of(args: &[&str]) -> String {
-    let output = paramcount().args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "paramcount {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    common::fixture(&format!("engine/{name}"))
 }
 
 // The lines DESIGN.md and the issue give, verbatim.

@@ -50,3 +50,14 @@ pub fn assert_golden(name: &str, actual: &str) {
     });
     assert_eq!(actual, expected, "output differs from {}", path.display());
 }
+
+/// Runs the binary, which must succeed, and returns its standard output.
+pub fn stdout_of(args: &[&str]) -> String {
+    let output = paramcount().args(args).output().expect("paramcount runs");
+    assert!(
+        output.status.success(),
+        "paramcount {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
