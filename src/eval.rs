@@ -174,6 +174,20 @@ impl<'s> Evaluator<'s> {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(id, within))
     }
 
+    /// Takes `value` as the value of statement `id` without evaluating it. A sweep varies a `--set`
+    /// override this way: one parse, then a new value per point.
+    pub fn assume(&mut self, id: StatementId, value: Value) {
+        self.statements[id.0 as usize] = State::Done(Ok(value));
+    }
+
+    /// Forgets the memoised values of `ids` (after an `assume`, the statements that depend on it),
+    /// so the next use evaluates them again.
+    pub fn forget(&mut self, ids: &[StatementId]) {
+        for id in ids {
+            self.statements[id.0 as usize] = State::Unvisited;
+        }
+    }
+
     /// Which branch or alternative a node took, if it was evaluated.
     pub fn choice(&self, id: ExprId) -> Option<usize> {
         self.choices.get(&id).copied()

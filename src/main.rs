@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use commands::{algebra, check, derive, eval, models, Outcome};
+use commands::{algebra, breakdown, check, derive, eval, models, sweep, Outcome};
 use paramcount::diagnostic;
 use paramcount::syntax::Sources;
 use paramcount::Error;
@@ -42,6 +42,10 @@ enum Command {
     Expand(algebra::ExpandArgs),
     /// Decide whether two formulas are the same function of their sizes
     Equiv(algebra::EquivArgs),
+    /// Every named part with its count, share of the total and per-layer figure
+    Breakdown(breakdown::BreakdownArgs),
+    /// Evaluate at every point of a grid of --set values (lists and ranges)
+    Sweep(sweep::SweepArgs),
     /// List the built-in formulas
     #[command(after_help = "Example:\n  paramcount models")]
     Models,
@@ -70,6 +74,8 @@ fn run(cli: Cli, sources: &mut Sources) -> Result<Outcome, Error> {
         Command::Check(args) => check::run(args, sources),
         Command::Expand(args) => algebra::run_expand(args, sources),
         Command::Equiv(args) => algebra::run_equiv(args, sources),
+        Command::Breakdown(args) => breakdown::run(args, sources),
+        Command::Sweep(args) => sweep::run(args, sources),
         Command::Models => Ok(models::run()),
     }
 }
