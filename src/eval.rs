@@ -129,6 +129,11 @@ pub struct Evaluator<'s> {
     choices: HashMap<ExprId, usize>,
     /// Every node's value, when recording (for the tree in JSON output).
     recorded: Option<HashMap<ExprId, Value>>,
+    /// Inside an alternative of the statement being evaluated: an unknown name there only means
+    /// "try the next one", so its spelling suggestions (a scan of every known name) are not made.
+    /// A sweep re-evaluates `I = n_inner | 4*H` at every point; suggesting for `n_inner` each time
+    /// was most of its cost.
+    in_alternative: bool,
 }
 
 fn is_arithmetic(op: BinaryOp) -> bool {
@@ -147,6 +152,7 @@ impl<'s> Evaluator<'s> {
             active: Vec::new(),
             choices: HashMap::new(),
             recorded: None,
+            in_alternative: false,
         }
     }
 
@@ -288,8 +294,11 @@ impl<'s> Evaluator<'s> {
         }
         self.statements[id.0 as usize] = State::Active;
         self.active.push(id);
+        // Another statement's errors may be shown on their own: suggest again inside it.
+        let in_alternative = std::mem::replace(&mut self.in_alternative, false);
         let value = self.scope.formula().statement(id).value();
         let result = self.expr(value, id);
+        self.in_alternative = in_alternative;
         self.active.pop();
         self.statements[id.0 as usize] = State::Done(result.clone());
         result
@@ -392,7 +401,11 @@ impl<'s> Evaluator<'s> {
             Resolution::Config(Lookup::Absent) => Err(Error::UnknownName {
                 span,
                 name: name.to_string(),
-                suggestions: self.scope.suggestions(name),
+                suggestions: if self.in_alternative {
+                    Vec::new()
+                } else {
+                    self.scope.suggestions(name)
+                },
                 has_config: self.scope.config().is_some(),
             }),
             Resolution::Config(Lookup::Unusable { found }) => Err(Error::ConfigValue {
@@ -412,7 +425,10 @@ impl<'s> Evaluator<'s> {
     ) -> Result<Value> {
         let mut missing = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
-            match self.expr(*alternative, within) {
+            let outer = std::mem::replace(&mut self.in_alternative, true);
+            let value = self.expr(*alternative, within);
+            self.in_alternative = outer;
+            match value {
                 Ok(value) => {
                     self.choices.insert(id, index);
                     return Ok(value);
@@ -464,14 +480,15 @@ impl<'s> Evaluator<'s> {
         right: &Value,
         span: Span,
     ) -> Result<Value> {
-        let symbol = format!("`{}`", op.symbol());
+        // Only an error needs the operator's text: no allocation on the path every point takes.
+        let symbol = || format!("`{}`", op.symbol());
         let a = match left {
             Value::Number(n) => n,
-            other => return Err(self.type_error(lhs, &symbol, "numbers", other)),
+            other => return Err(self.type_error(lhs, &symbol(), "numbers", other)),
         };
         let b = match right {
             Value::Number(n) => n,
-            other => return Err(self.type_error(rhs, &symbol, "numbers", other)),
+            other => return Err(self.type_error(rhs, &symbol(), "numbers", other)),
         };
         let limit = self.limits.max_bits;
         let result = match op {
@@ -480,7 +497,7 @@ impl<'s> Evaluator<'s> {
             BinaryOp::Mul | BinaryOp::ImplicitMul => a.mul(b, limit),
             BinaryOp::Div => a.div(b, limit),
             BinaryOp::Pow => a.pow(b, limit),
-            _ => return Err(self.type_error(lhs, &symbol, "true or false", left)),
+            _ => return Err(self.type_error(lhs, &symbol(), "true or false", left)),
         };
         let operand_span = self.scope.formula().expr(rhs).span;
         result

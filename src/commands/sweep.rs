@@ -96,6 +96,11 @@ pub fn run(args: SweepArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     let progress = progress_bar(points);
     let mut out = Output::new();
     let numbers = args.numbers.style_or(NumberStyle::Grouped);
+    let axis_numbers = if numbers.is_exact() {
+        numbers
+    } else {
+        NumberStyle::Grouped
+    };
     let mut table: Vec<Vec<String>> = Vec::new();
     let mut done: u64 = 0;
     match args.format {
@@ -134,7 +139,22 @@ pub fn run(args: SweepArgs, sources: &mut Sources) -> Result<Outcome, Error> {
                 line.push_str(&serde_json::Value::Object(object).to_string());
                 out.write(&line);
             }
-            FormatArg::Table => table.push(values.map(|v| cell(v, numbers)).collect()),
+            FormatArg::Table => table.push(
+                values
+                    .enumerate()
+                    // The swept values are inputs: always exact, even when counts are short.
+                    .map(|(i, v)| {
+                        cell(
+                            v,
+                            if i < axes.len() {
+                                axis_numbers
+                            } else {
+                                numbers
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
         }
         done += 1;
         if done % 1024 == 0 {
