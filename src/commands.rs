@@ -2,11 +2,13 @@
 //! Each subcommand lives in a module of its own below this one.
 
 pub mod algebra;
+pub mod breakdown;
 pub mod check;
 pub mod derive;
 pub mod eval;
 pub mod models;
 pub mod shell;
+pub mod sweep;
 pub mod tensors;
 pub mod verify;
 
@@ -16,6 +18,7 @@ use clap::{Args, ValueEnum};
 
 use paramcount::diagnostic::{self, Color};
 use paramcount::eval::{Limits, DEFAULT_MAX_BITS};
+use paramcount::humanize::NumberStyle;
 use paramcount::parser::DEFAULT_MAX_DEPTH;
 use paramcount::program::{FormulaSource, Program, Request};
 use paramcount::syntax::Sources;
@@ -90,6 +93,46 @@ impl LimitArgs {
             max_bits: self.max_bits,
             max_depth: self.max_depth,
         }
+    }
+}
+
+/// How counts are printed: `--numbers plain|grouped|short|short-binary`. Flatten `NumberArgs` into
+/// a command and call `style_or` with that command's default (`eval` keeps plain digits).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum NumbersArg {
+    /// Exact digits: 109482240
+    Plain,
+    /// Exact digits in groups of three: 109,482,240
+    Grouped,
+    /// Three significant digits, decimal units k, M, B, T: 109.5M, 6.74B
+    Short,
+    /// Three significant digits, binary units Ki, Mi, Gi, Ti: 104.4Mi
+    ShortBinary,
+}
+
+impl From<NumbersArg> for NumberStyle {
+    fn from(arg: NumbersArg) -> NumberStyle {
+        match arg {
+            NumbersArg::Plain => NumberStyle::Plain,
+            NumbersArg::Grouped => NumberStyle::Grouped,
+            NumbersArg::Short => NumberStyle::Short,
+            NumbersArg::ShortBinary => NumberStyle::ShortBinary,
+        }
+    }
+}
+
+/// The `--numbers` option.
+#[derive(Args)]
+pub struct NumberArgs {
+    /// How to print counts: plain (109482240), grouped (109,482,240), short (109.5M), short-binary (104.4Mi)
+    #[arg(long, value_enum, value_name = "STYLE")]
+    pub numbers: Option<NumbersArg>,
+}
+
+impl NumberArgs {
+    /// The style asked for, else `default`.
+    pub fn style_or(&self, default: NumberStyle) -> NumberStyle {
+        self.numbers.map_or(default, NumberStyle::from)
     }
 }
 

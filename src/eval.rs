@@ -129,6 +129,11 @@ pub struct Evaluator<'s> {
     choices: HashMap<ExprId, usize>,
     /// Every node's value, when recording (for the tree in JSON output).
     recorded: Option<HashMap<ExprId, Value>>,
+    /// Inside an alternative of the statement being evaluated: an unknown name there only means
+    /// "try the next one", so its spelling suggestions (a scan of every known name) are not made.
+    /// A sweep re-evaluates `I = n_inner | 4*H` at every point; suggesting for `n_inner` each time
+    /// was most of its cost.
+    in_alternative: bool,
 }
 
 fn is_arithmetic(op: BinaryOp) -> bool {
@@ -147,6 +152,7 @@ impl<'s> Evaluator<'s> {
             active: Vec::new(),
             choices: HashMap::new(),
             recorded: None,
+            in_alternative: false,
         }
     }
 
@@ -172,6 +178,20 @@ impl<'s> Evaluator<'s> {
     /// The value of a node evaluated as part of statement `within`.
     pub fn expr(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(id, within))
+    }
+
+    /// Takes `value` as the value of statement `id` without evaluating it. A sweep varies a `--set`
+    /// override this way: one parse, then a new value per point.
+    pub fn assume(&mut self, id: StatementId, value: Value) {
+        self.statements[id.0 as usize] = State::Done(Ok(value));
+    }
+
+    /// Forgets the memoised values of `ids` (after an `assume`, the statements that depend on it),
+    /// so the next use evaluates them again.
+    pub fn forget(&mut self, ids: &[StatementId]) {
+        for id in ids {
+            self.statements[id.0 as usize] = State::Unvisited;
+        }
     }
 
     /// Which branch or alternative a node took, if it was evaluated.
@@ -274,8 +294,11 @@ impl<'s> Evaluator<'s> {
         }
         self.statements[id.0 as usize] = State::Active;
         self.active.push(id);
+        // Another statement's errors may be shown on their own: suggest again inside it.
+        let in_alternative = std::mem::replace(&mut self.in_alternative, false);
         let value = self.scope.formula().statement(id).value();
         let result = self.expr(value, id);
+        self.in_alternative = in_alternative;
         self.active.pop();
         self.statements[id.0 as usize] = State::Done(result.clone());
         result
@@ -378,7 +401,11 @@ impl<'s> Evaluator<'s> {
             Resolution::Config(Lookup::Absent) => Err(Error::UnknownName {
                 span,
                 name: name.to_string(),
-                suggestions: self.scope.suggestions(name),
+                suggestions: if self.in_alternative {
+                    Vec::new()
+                } else {
+                    self.scope.suggestions(name)
+                },
                 has_config: self.scope.config().is_some(),
             }),
             Resolution::Config(Lookup::Unusable { found }) => Err(Error::ConfigValue {
@@ -398,7 +425,10 @@ impl<'s> Evaluator<'s> {
     ) -> Result<Value> {
         let mut missing = Vec::new();
         for (index, alternative) in alternatives.iter().enumerate() {
-            match self.expr(*alternative, within) {
+            let outer = std::mem::replace(&mut self.in_alternative, true);
+            let value = self.expr(*alternative, within);
+            self.in_alternative = outer;
+            match value {
                 Ok(value) => {
                     self.choices.insert(id, index);
                     return Ok(value);
@@ -450,14 +480,15 @@ impl<'s> Evaluator<'s> {
         right: &Value,
         span: Span,
     ) -> Result<Value> {
-        let symbol = format!("`{}`", op.symbol());
+        // Only an error needs the operator's text: no allocation on the path every point takes.
+        let symbol = || format!("`{}`", op.symbol());
         let a = match left {
             Value::Number(n) => n,
-            other => return Err(self.type_error(lhs, &symbol, "numbers", other)),
+            other => return Err(self.type_error(lhs, &symbol(), "numbers", other)),
         };
         let b = match right {
             Value::Number(n) => n,
-            other => return Err(self.type_error(rhs, &symbol, "numbers", other)),
+            other => return Err(self.type_error(rhs, &symbol(), "numbers", other)),
         };
         let limit = self.limits.max_bits;
         let result = match op {
@@ -466,7 +497,7 @@ impl<'s> Evaluator<'s> {
             BinaryOp::Mul | BinaryOp::ImplicitMul => a.mul(b, limit),
             BinaryOp::Div => a.div(b, limit),
             BinaryOp::Pow => a.pow(b, limit),
-            _ => return Err(self.type_error(lhs, &symbol, "true or false", left)),
+            _ => return Err(self.type_error(lhs, &symbol(), "true or false", left)),
         };
         let operand_span = self.scope.formula().expr(rhs).span;
         result

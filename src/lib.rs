@@ -72,18 +72,21 @@
 
 pub mod algebra;
 pub mod bind;
+pub mod breakdown;
 pub mod check;
 pub mod checkpoint;
 pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
+pub mod humanize;
 pub mod models;
 pub mod number;
 pub mod parser;
 pub mod printer;
 pub mod program;
 pub mod render;
+pub mod sweep;
 pub mod syntax;
 pub mod verify;
 

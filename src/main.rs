@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use commands::{algebra, check, derive, eval, models, shell, tensors, verify, Outcome};
+use commands::{
+    algebra, breakdown, check, derive, eval, models, shell, sweep, tensors, verify, Outcome,
+};
 use paramcount::diagnostic;
 use paramcount::syntax::Sources;
 use paramcount::Error;
@@ -23,7 +25,7 @@ use paramcount::Error;
     long_about = "Parses parameter-count formulas, binds them to a model's config.json, evaluates them \
 exactly (big integers and fractions, never floating point) and prints the derivation the way an \
 article writes it.",
-    after_help = "Examples:\n  paramcount derive bert-article\n  paramcount derive bert-article --config config.json --style steps\n  paramcount eval -e '(30522+512+2)*768'\n  paramcount eval --config llama-3-8b.json\n  paramcount check --scan article.md\n  paramcount expand -e '(a+b)^2 - (a-b)^2'\n  paramcount models"
+    after_help = "Examples:\n  paramcount derive bert-article\n  paramcount derive bert-article --config config.json --style steps\n  paramcount eval -e '(30522+512+2)*768'\n  paramcount eval --config llama-3-8b.json\n  paramcount breakdown --config config.json\n  paramcount sweep gpt2 --set n_layer=12,24,36,48\n  paramcount check --scan article.md\n  paramcount verify --config config.json --tensors model.safetensors\n  paramcount expand -e '(a+b)^2 - (a-b)^2'\n  paramcount models"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -42,6 +44,10 @@ enum Command {
     Expand(algebra::ExpandArgs),
     /// Decide whether two formulas are the same function of their sizes
     Equiv(algebra::EquivArgs),
+    /// Every named part with its count, share of the total and per-layer figure
+    Breakdown(breakdown::BreakdownArgs),
+    /// Evaluate at every point of a grid of --set values (lists and ranges)
+    Sweep(sweep::SweepArgs),
     /// Sum a checkpoint's tensors (safetensors headers, an index, or a listing), by name prefix and dtype
     Tensors(tensors::TensorsArgs),
     /// Check a formula against a checkpoint: the total, each part, and the tensors left over
@@ -78,6 +84,8 @@ fn run(cli: Cli, sources: &mut Sources) -> Result<Outcome, Error> {
         Command::Check(args) => check::run(args, sources),
         Command::Expand(args) => algebra::run_expand(args, sources),
         Command::Equiv(args) => algebra::run_equiv(args, sources),
+        Command::Breakdown(args) => breakdown::run(args, sources),
+        Command::Sweep(args) => sweep::run(args, sources),
         Command::Tensors(args) => Ok(Outcome::matched(tensors::run(&args, sources)?)),
         Command::Verify(args) => Ok(Outcome::matched(verify::run(&args, sources)?)),
         Command::Models => Ok(models::run()),

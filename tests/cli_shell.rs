@@ -5,8 +5,10 @@ mod common;
 
 use common::run;
 
-const SUBCOMMANDS: [&str; 10] = [
+const SUBCOMMANDS: [&str; 12] = [
     "eval",
+    "breakdown",
+    "sweep",
     "derive",
     "check",
     "expand",
