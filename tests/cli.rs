@@ -454,3 +454,22 @@ fn the_readme_formula_example_holds() {
         .success()
         .stdout("77967360\n");
 }
+
+#[test]
+fn eval_prints_counts_for_people_when_asked() {
+    // BERT-base (AutoModel) is 109,482,240 (transformers, tests/fixtures/reference). 109,482,240/10^6
+    // = 109.48 -> 109.5M; /2^20 = 104.41 -> 104.4Mi.
+    assert_eq!(stdout_of(&["eval", "bert"]), "109482240\n");
+    assert_eq!(
+        stdout_of(&["eval", "bert", "--numbers", "grouped"]),
+        "109,482,240\n"
+    );
+    assert_eq!(
+        stdout_of(&["eval", "bert", "--numbers", "short"]),
+        "109.5M\n"
+    );
+    assert_eq!(
+        stdout_of(&["eval", "bert", "--numbers", "short-binary"]),
+        "104.4Mi\n"
+    );
+}

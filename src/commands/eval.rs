@@ -3,14 +3,15 @@
 use clap::Args;
 use serde_json::json;
 
+use paramcount::humanize::{self, NumberStyle};
 use paramcount::syntax::Sources;
 use paramcount::Error;
 
-use super::{load, print, print_json, report_claims, InputArgs, Outcome};
+use super::{load, print, print_json, report_claims, InputArgs, NumberArgs, Outcome};
 
 #[derive(Args)]
 #[command(
-    after_help = "Examples:\n  paramcount eval bert-article\n  paramcount eval my-model.formula --config config.json\n  paramcount eval -e 'hidden_size*4' --config config.json\n  paramcount eval -e '2^200/2^190'\n  paramcount eval bert-article --set num_hidden_layers=24 --json"
+    after_help = "Examples:\n  paramcount eval bert-article\n  paramcount eval my-model.formula --config config.json\n  paramcount eval -e 'hidden_size*4' --config config.json\n  paramcount eval -e '2^200/2^190'\n  paramcount eval bert-article --set num_hidden_layers=24 --json\n  paramcount eval --config config.json --numbers short"
 )]
 pub struct EvalArgs {
     #[command(flatten)]
@@ -18,6 +19,8 @@ pub struct EvalArgs {
     /// Print a JSON object (target, exact value as a string, claims) instead of the digits
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    numbers: NumberArgs,
 }
 
 pub fn run(args: EvalArgs, sources: &mut Sources) -> Result<Outcome, Error> {
@@ -53,7 +56,13 @@ pub fn run(args: EvalArgs, sources: &mut Sources) -> Result<Outcome, Error> {
             "claims": claims,
         }));
     } else {
-        print(&format!("{}\n", evaluation.value));
+        // Plain digits by default: scripts read this output.
+        let style = args.numbers.style_or(NumberStyle::Plain);
+        let text = match evaluation.value.as_number() {
+            Some(number) => humanize::format(number, style),
+            None => evaluation.value.to_string(),
+        };
+        print(&format!("{text}\n"));
     }
     Ok(report_claims(&evaluation.claims, sources))
 }
