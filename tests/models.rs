@@ -139,3 +139,34 @@ fn an_unknown_model_type_lists_the_known_ones() {
         other => panic!("expected an unknown model_type error, got {other:?}"),
     }
 }
+
+#[test]
+fn the_parts_of_every_family_add_up_to_its_total() {
+    // For every built-in family and every variant it names, the breakdown's leaf parts, added here
+    // in the test, give exactly the value `evaluate` gives for that target.
+    for builtin in paramcount::models::BUILTINS {
+        for variant in builtin.variants() {
+            let request = Request {
+                formula: Some(FormulaSource::Named(builtin.name.to_string())),
+                target: Some(variant.to_string()),
+                ..Request::default()
+            };
+            let program = Program::load(&request).expect("built-ins load");
+            let total = evaluate(&program).expect("evaluates").value;
+            let breakdown = paramcount::breakdown::build(&program)
+                .unwrap_or_else(|e| panic!("{} {variant}: {e}", builtin.name));
+            let mut sum = paramcount::Number::from_i64(0);
+            for leaf in breakdown.leaves(None) {
+                sum = sum
+                    .add(&breakdown.nodes[leaf].count, 1 << 20)
+                    .expect("small sums");
+            }
+            assert_eq!(
+                sum.to_string(),
+                total.to_string(),
+                "{} {variant}: leaves sum to {sum}, the total is {total}",
+                builtin.name
+            );
+        }
+    }
+}
