@@ -226,6 +226,10 @@ pub fn resolve_parts(program: &Program, names: &[String]) -> Result<Vec<Statemen
                     .collect();
                 let close = scope.suggestions(name);
                 let help = match close.first() {
+                    _ if known.is_empty() => {
+                        "--parts names definitions of a formula file, and this formula has none"
+                            .to_string()
+                    }
                     Some(best) => format!(
                         "did you mean `{best}`? The formula defines: {}",
                         known.join(", ")

@@ -139,6 +139,26 @@ fn the_table_golden() {
     ]);
     assert_eq!(code, 0, "{err}");
     assert_golden("sweep-gpt2.txt", &out);
+    // Every row, against the closed form: the total and one layer (12H^2 + 13H).
+    let rows: Vec<Vec<u64>> = out
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split_whitespace()
+                .map(|c| c.replace(',', "").parse().expect("a count"))
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 16, "{out}");
+    for row in &rows {
+        let (layers, hidden) = (row[0], row[1]);
+        assert_eq!(row[2], gpt2(layers, hidden), "total at {layers}, {hidden}");
+        assert_eq!(
+            row[3],
+            12 * hidden * hidden + 13 * hidden,
+            "layer at {hidden}"
+        );
+    }
     // GPT-2 XL (48 layers, 1600 wide): 1,557,611,200 with the tied head (transformers' count).
     assert!(out.contains("1,557,611,200"), "{out}");
     assert_eq!(gpt2(48, 1600), 1_557_611_200);

@@ -97,12 +97,15 @@ fn sum_line(b: &Breakdown, view: &View) -> Result<String> {
             help: "this is a bug in paramcount's breakdown; `paramcount derive --style steps` shows the parts".into(),
         });
     }
-    let parts = if leaves.len() == 1 { "part" } else { "parts" };
-    Ok(format!(
-        "the {} leaf {parts} sum exactly to the total, {}",
-        leaves.len(),
-        humanize::format(&sum, NumberStyle::Grouped)
-    ))
+    let total = humanize::format(&sum, NumberStyle::Grouped);
+    Ok(if leaves.len() == 1 {
+        format!("the 1 leaf part is exactly the total, {total}")
+    } else {
+        format!(
+            "the {} leaf parts sum exactly to the total, {total}",
+            leaves.len()
+        )
+    })
 }
 
 /// An aligned table: the tree of parts, counts, shares, and each × repeats.

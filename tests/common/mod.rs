@@ -33,12 +33,13 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 }
 
 /// Compares with `tests/golden/NAME`; `UPDATE_GOLDEN=1` rewrites it instead (read every rewrite
-/// before committing it).
+/// before committing it). Under CI (`CI` set) nothing is rewritten: a golden test always compares.
 pub fn assert_golden(name: &str, actual: &str) {
     let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/golden")
         .join(name);
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+    let update = std::env::var("UPDATE_GOLDEN").is_ok_and(|v| v == "1");
+    if update && std::env::var_os("CI").is_none() {
         std::fs::write(&path, actual).expect("golden file written");
         return;
     }
