@@ -158,3 +158,27 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("divisor"), "{err}");
 }
+
+#[test]
+fn equiv_takes_builtins_and_files() {
+    // ernie-article is bert-article with other defaults: the same function of the sizes.
+    let (code, out, err) = run(&["equiv", "bert-article", "ernie-article"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // bert counts the embedding LayerNorm (2H) and the pooler (H^2 + H) besides the article's
+    // terms (as well as the per-layer terms in the same form), so the difference is H^2 + 3H.
+    let (code, out, _) = run(&["equiv", "bert", "bert-article"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("first - second = H^2+3*H"), "{out}");
+}
+
+#[test]
+fn max_terms_bounds_an_expansion() {
+    // (a+b+c)^10 has C(12,2) = 66 terms; a limit of 10 refuses it with advice.
+    let (code, _, err) = run(&["expand", "-e", "(a+b+c)^10", "--max-terms", "10"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("at most 10 terms"), "{err}");
+    let (code, out, _) = run(&["expand", "-e", "(a+b+c)^10", "--style", "json"]);
+    assert_eq!(code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(json["terms"].as_array().map(Vec::len), Some(66));
+}

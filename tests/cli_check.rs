@@ -154,3 +154,34 @@ fn bad_input_exits_2_with_a_message() {
     assert_eq!(code, 2);
     assert!(err.contains("missing.json"), "{err}");
 }
+
+#[test]
+fn a_formula_file_is_checked_without_scan_and_from_standard_input() {
+    // parts.formula claims BertModel's 109,482,240 (transformers, tests/fixtures/reference).
+    let path = fixture("check/parts.formula");
+    let (code, out, _) = run(&["check", &path]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 claim: 1 holds"), "{out}");
+    // The same file on standard input, with the layer count changed: 24 layers are
+    // 109,482,240 + 12*7,087,872 = 194,536,704, so the claim is false.
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let output = paramcount()
+        .args(["check", "--set", "L=24"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("computed    194,536,704"), "{out}");
+}
+
+#[test]
+fn the_size_limit_applies_to_check() {
+    let (code, out, err) = run(&["check", "-e", "2^100000 = 3", "--max-bits", "1000"]);
+    assert_eq!(
+        code, 0,
+        "a claim that cannot be evaluated is not false: {out}{err}"
+    );
+    assert!(out.contains("not evaluated"), "{out}");
+    assert!(out.contains("bits"), "{out}");
+}
