@@ -592,7 +592,7 @@ impl Lowering<'_> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::number => ExprKind::Number {
-                text: pair.as_str().replace('_', ""),
+                text: pair.as_str().replace('_', "").into(),
             },
             Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
             Rule::string => ExprKind::Str(unescape(pair)),

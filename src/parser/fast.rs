@@ -352,9 +352,9 @@ impl<'t> Reader<'t> {
         }
         let written = &self.text[start..self.pos];
         let text = if written.contains('_') {
-            written.replace('_', "")
+            written.replace('_', "").into()
         } else {
-            written.to_string()
+            written.into()
         };
         formula.push_expr(ExprKind::Number { text }, self.span(start, self.pos))
     }
