@@ -5,6 +5,7 @@
 //! definition of `vocab_size` the name `vocab_size` is the config key (`vocab_size = vocab_size | 30522`
 //! reads the config with a default), and inside `--set H=2*H` the name `H` is the formula's `H`.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::config::{Config, Lookup};
@@ -18,6 +19,9 @@ pub struct Scope<'a> {
     overrides: HashMap<&'a str, StatementId>,
     definitions: HashMap<&'a str, StatementId>,
     max_bits: u64,
+    /// Config values already read: a formula names a few keys many times, and reading one
+    /// converts the JSON number's text anew.
+    config_values: RefCell<HashMap<String, Lookup>>,
 }
 
 /// What a name refers to.
@@ -51,6 +55,7 @@ impl<'a> Scope<'a> {
             overrides,
             definitions,
             max_bits,
+            config_values: RefCell::new(HashMap::new()),
         }
     }
 
@@ -69,7 +74,7 @@ impl<'a> Scope<'a> {
             StatementKind::Definition(d) if d.name == name => (true, true),
             _ => (false, false),
         };
-        if !skip_overrides {
+        if !skip_overrides && !self.overrides.is_empty() {
             if let Some(&id) = self.overrides.get(name) {
                 return Resolution::Override(id);
             }
@@ -83,10 +88,17 @@ impl<'a> Scope<'a> {
     }
 
     fn lookup_config(&self, name: &str) -> Lookup {
-        match self.config {
-            Some(config) => config.lookup(name, self.max_bits),
-            None => Lookup::Absent,
+        let Some(config) = self.config else {
+            return Lookup::Absent;
+        };
+        if let Some(known) = self.config_values.borrow().get(name) {
+            return known.clone();
         }
+        let lookup = config.lookup(name, self.max_bits);
+        self.config_values
+            .borrow_mut()
+            .insert(name.to_string(), lookup.clone());
+        lookup
     }
 
     /// The override that replaces definition `name`, if any.

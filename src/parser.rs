@@ -8,6 +8,12 @@
 //! pest itself recurses once per bracket or `if`. Before handing text to pest, a linear scan measures
 //! how deep the brackets go: input deeper than the limit is refused with the place it passes it, and
 //! deep input that is allowed is parsed on a stack sized for its depth.
+//!
+//! Large machine-written inputs use only a plain-ASCII core of the language; `fast` reads that core
+//! without pest, into the same shunting-yard (`Yard`), so both routes build the same tree. Anything
+//! it does not understand goes to pest, which stays the definition of the language.
+
+mod fast;
 
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -42,7 +48,20 @@ pub fn parse_file(
     max_depth: usize,
 ) -> Result<Vec<StatementId>> {
     let text = formula.sources.get(source).text.clone();
-    let pair = parse_rule(Rule::file, &text, source, max_depth)?;
+    match fast::parse_file(formula, source, &text, max_depth) {
+        Some(ids) => Ok(ids),
+        None => pest_file(formula, source, &text, max_depth),
+    }
+}
+
+/// `parse_file` through pest alone.
+fn pest_file(
+    formula: &mut Formula,
+    source: SourceId,
+    text: &str,
+    max_depth: usize,
+) -> Result<Vec<StatementId>> {
+    let pair = parse_rule(Rule::file, text, source, max_depth)?;
     let mut lowering = Lowering { formula, source };
     let mut ids = Vec::new();
     for statement in pair.into_inner() {
@@ -62,7 +81,20 @@ pub fn parse_inline(
     max_depth: usize,
 ) -> Result<StatementId> {
     let text = formula.sources.get(source).text.clone();
-    let pair = parse_rule(Rule::inline, &text, source, max_depth)?;
+    match fast::parse_inline(formula, source, &text, max_depth) {
+        Some(id) => Ok(id),
+        None => pest_inline(formula, source, &text, max_depth),
+    }
+}
+
+/// `parse_inline` through pest alone.
+fn pest_inline(
+    formula: &mut Formula,
+    source: SourceId,
+    text: &str,
+    max_depth: usize,
+) -> Result<StatementId> {
+    let pair = parse_rule(Rule::inline, text, source, max_depth)?;
     let mut lowering = Lowering { formula, source };
     let chain = pair
         .into_inner()
@@ -310,6 +342,181 @@ impl Pending {
     }
 }
 
+/// The shunting-yard: orders one flat `prefix* operand (infix prefix* operand)*` sequence by the
+/// precedence table, pushing nodes into the arena as operators apply. Both routes into the tree
+/// (pest's pairs and the `fast` reader) feed their sequences through it, so they agree on the
+/// tree by construction, down to the order of the nodes in the arena.
+struct Yard {
+    source: SourceId,
+    operands: Vec<ExprId>,
+    operators: Vec<Pending>,
+    /// Set after an implicit multiplication that follows a number literal.
+    juxtaposed_number: Option<Span>,
+}
+
+impl Yard {
+    fn new(source: SourceId) -> Yard {
+        Yard {
+            source,
+            operands: Vec::new(),
+            operators: Vec::new(),
+            juxtaposed_number: None,
+        }
+    }
+
+    fn prefix(&mut self, op: UnaryOp, span: Span) {
+        self.operators.push(Pending::Prefix(op, span));
+    }
+
+    fn infix(&mut self, formula: &mut Formula, op: Infix) -> Result<()> {
+        if op == Infix::Binary(BinaryOp::ImplicitMul) {
+            self.juxtaposed_number = self
+                .operands
+                .last()
+                .filter(|id| matches!(formula.expr(**id).kind, ExprKind::Number { .. }))
+                .map(|id| formula.expr(*id).span);
+        }
+        while let Some(top) = self.operators.last().copied() {
+            if !top.applies_before(op) {
+                break;
+            }
+            self.operators.pop();
+            self.apply(formula, top)?;
+        }
+        self.operators.push(Pending::Infix(op));
+        Ok(())
+    }
+
+    fn operand(&mut self, formula: &Formula, operand: ExprId) -> Result<()> {
+        if let Some(left) = self.juxtaposed_number.take() {
+            if matches!(formula.expr(operand).kind, ExprKind::Number { .. }) {
+                return Err(Error::AdjacentNumbers {
+                    span: left.to(formula.expr(operand).span),
+                });
+            }
+        }
+        self.operands.push(operand);
+        Ok(())
+    }
+
+    /// Applies what is left and returns the root; the yard is empty again, ready for reuse.
+    fn finish(&mut self, formula: &mut Formula) -> Result<ExprId> {
+        while let Some(top) = self.operators.pop() {
+            self.apply(formula, top)?;
+        }
+        self.juxtaposed_number = None;
+        match (self.operands.pop(), self.operands.is_empty()) {
+            (Some(root), true) => Ok(root),
+            _ => Err(syntax_error(self.source, 0, "malformed expression")),
+        }
+    }
+
+    fn apply(&mut self, formula: &mut Formula, op: Pending) -> Result<()> {
+        let source = self.source;
+        let malformed = || syntax_error(source, 0, "malformed expression");
+        match op {
+            Pending::Prefix(op, span) => {
+                let operand = self.operands.pop().ok_or_else(malformed)?;
+                let span = span.to(formula.expr(operand).span);
+                self.operands
+                    .push(formula.push_expr(ExprKind::Unary(op, operand), span));
+            }
+            Pending::Infix(op) => {
+                let rhs = self.operands.pop().ok_or_else(malformed)?;
+                let lhs = self.operands.pop().ok_or_else(malformed)?;
+                let span = formula.expr(lhs).span.to(formula.expr(rhs).span);
+                let node = match op {
+                    Infix::Binary(op) => ExprKind::Binary(op, lhs, rhs),
+                    // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
+                    Infix::Alternative => match &formula.expr(lhs).kind {
+                        ExprKind::Alternatives(earlier) => {
+                            let mut all = earlier.clone();
+                            all.push(rhs);
+                            ExprKind::Alternatives(all)
+                        }
+                        _ => ExprKind::Alternatives(vec![lhs, rhs]),
+                    },
+                };
+                self.operands.push(formula.push_expr(node, span));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A definition's name and parts, as either route read them.
+struct DefinitionParts {
+    span: Span,
+    declared_size: bool,
+    name: Option<(String, Span)>,
+    exprs: Vec<ExprId>,
+    explanation: Option<String>,
+}
+
+fn push_definition(formula: &mut Formula, parts: DefinitionParts) -> Result<StatementId> {
+    let DefinitionParts {
+        span,
+        declared_size,
+        name,
+        exprs,
+        explanation,
+    } = parts;
+    let (Some((name, name_span)), Some((&value, claims))) = (name, exprs.split_first()) else {
+        return Err(syntax_error(
+            span.source,
+            span.start as usize,
+            "incomplete definition",
+        ));
+    };
+    let kind = if declared_size || is_binding(formula, value) {
+        DefinitionKind::Size
+    } else {
+        DefinitionKind::Part
+    };
+    let definition = Definition {
+        name,
+        name_span,
+        kind,
+        value,
+        claims: claims.to_vec(),
+        explanation,
+    };
+    Ok(formula.push_statement(StatementKind::Definition(definition), span))
+}
+
+/// A binding reads a value rather than computing a part: alternatives (`hidden_size | n_embd`),
+/// a bare name or a constant.
+fn is_binding(formula: &Formula, mut id: ExprId) -> bool {
+    loop {
+        match &formula.expr(id).kind {
+            ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg, inner) => id = *inner,
+            ExprKind::Alternatives(_)
+            | ExprKind::Name(_)
+            | ExprKind::Number { .. }
+            | ExprKind::Bool(_)
+            | ExprKind::Str(_) => return true,
+            _ => return false,
+        }
+    }
+}
+
+fn push_chain(formula: &mut Formula, span: Span, exprs: &[ExprId]) -> Result<StatementId> {
+    let Some((&value, claims)) = exprs.split_first() else {
+        return Err(syntax_error(
+            span.source,
+            span.start as usize,
+            "expected an expression",
+        ));
+    };
+    Ok(formula.push_statement(
+        StatementKind::Expression {
+            value,
+            claims: claims.to_vec(),
+        },
+        span,
+    ))
+}
+
 struct Lowering<'f> {
     formula: &'f mut Formula,
     source: SourceId,
@@ -322,59 +529,25 @@ impl Lowering<'_> {
     }
 
     fn definition(&mut self, pair: Pair<Rule>) -> Result<StatementId> {
-        let span = self.span(&pair);
-        let mut declared_size = false;
-        let mut name = None;
-        let mut exprs = Vec::new();
-        let mut explanation = None;
+        let mut parts = DefinitionParts {
+            span: self.span(&pair),
+            declared_size: false,
+            name: None,
+            exprs: Vec::new(),
+            explanation: None,
+        };
         for part in pair.into_inner() {
             match part.as_rule() {
-                Rule::let_keyword => declared_size = true,
-                Rule::definition_name => name = Some((part.as_str().to_string(), self.span(&part))),
-                Rule::expr => exprs.push(self.expr(part)?),
-                Rule::explanation => explanation = Some(explanation_text(part)),
+                Rule::let_keyword => parts.declared_size = true,
+                Rule::definition_name => {
+                    parts.name = Some((part.as_str().to_string(), self.span(&part)))
+                }
+                Rule::expr => parts.exprs.push(self.expr(part)?),
+                Rule::explanation => parts.explanation = Some(explanation_text(part)),
                 _ => {}
             }
         }
-        let (Some((name, name_span)), Some((&value, claims))) = (name, exprs.split_first()) else {
-            return Err(syntax_error(
-                self.source,
-                span.start as usize,
-                "incomplete definition",
-            ));
-        };
-        let kind = if declared_size || self.is_binding(value) {
-            DefinitionKind::Size
-        } else {
-            DefinitionKind::Part
-        };
-        let definition = Definition {
-            name,
-            name_span,
-            kind,
-            value,
-            claims: claims.to_vec(),
-            explanation,
-        };
-        Ok(self
-            .formula
-            .push_statement(StatementKind::Definition(definition), span))
-    }
-
-    /// A binding reads a value rather than computing a part: alternatives (`hidden_size | n_embd`),
-    /// a bare name or a constant.
-    fn is_binding(&self, mut id: ExprId) -> bool {
-        loop {
-            match &self.formula.expr(id).kind {
-                ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg, inner) => id = *inner,
-                ExprKind::Alternatives(_)
-                | ExprKind::Name(_)
-                | ExprKind::Number { .. }
-                | ExprKind::Bool(_)
-                | ExprKind::Str(_) => return true,
-                _ => return false,
-            }
-        }
+        push_definition(self.formula, parts)
     }
 
     fn chain(&mut self, pair: Pair<Rule>) -> Result<StatementId> {
@@ -385,112 +558,41 @@ impl Lowering<'_> {
                 exprs.push(self.expr(part)?);
             }
         }
-        let Some((&value, claims)) = exprs.split_first() else {
-            return Err(syntax_error(
-                self.source,
-                span.start as usize,
-                "expected an expression",
-            ));
-        };
-        Ok(self.formula.push_statement(
-            StatementKind::Expression {
-                value,
-                claims: claims.to_vec(),
-            },
-            span,
-        ))
+        push_chain(self.formula, span, &exprs)
     }
 
     /// Orders a flat `prefix* operand (infix prefix* operand)*` sequence by precedence.
     fn expr(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
-        let mut operands: Vec<ExprId> = Vec::new();
-        let mut operators: Vec<Pending> = Vec::new();
-        // Set after an implicit multiplication that follows a number literal.
-        let mut juxtaposed_number: Option<Span> = None;
+        let mut yard = Yard::new(self.source);
         for item in pair.into_inner() {
             let rule = item.as_rule();
-            let span = self.span(&item);
             if let Some(op) = unary_op(rule) {
-                operators.push(Pending::Prefix(op, span));
-                continue;
-            }
-            if let Some(op) = infix_op(rule) {
-                if op == Infix::Binary(BinaryOp::ImplicitMul) {
-                    juxtaposed_number = operands
-                        .last()
-                        .filter(|id| {
-                            matches!(self.formula.expr(**id).kind, ExprKind::Number { .. })
-                        })
-                        .map(|id| self.formula.expr(*id).span);
-                }
-                while let Some(top) = operators.last().copied() {
-                    if !top.applies_before(op) {
-                        break;
-                    }
-                    operators.pop();
-                    self.apply(top, &mut operands)?;
-                }
-                operators.push(Pending::Infix(op));
-                continue;
-            }
-            let operand = self.operand(item)?;
-            if let Some(left) = juxtaposed_number.take() {
-                if matches!(self.formula.expr(operand).kind, ExprKind::Number { .. }) {
-                    return Err(Error::AdjacentNumbers {
-                        span: left.to(self.formula.expr(operand).span),
-                    });
-                }
-            }
-            operands.push(operand);
-        }
-        while let Some(top) = operators.pop() {
-            self.apply(top, &mut operands)?;
-        }
-        match (operands.pop(), operands.is_empty()) {
-            (Some(root), true) => Ok(root),
-            _ => Err(syntax_error(self.source, 0, "malformed expression")),
-        }
-    }
-
-    fn apply(&mut self, op: Pending, operands: &mut Vec<ExprId>) -> Result<()> {
-        let malformed = || syntax_error(self.source, 0, "malformed expression");
-        match op {
-            Pending::Prefix(op, span) => {
-                let operand = operands.pop().ok_or_else(malformed)?;
-                let span = span.to(self.formula.expr(operand).span);
-                operands.push(self.formula.push_expr(ExprKind::Unary(op, operand), span));
-            }
-            Pending::Infix(op) => {
-                let rhs = operands.pop().ok_or_else(malformed)?;
-                let lhs = operands.pop().ok_or_else(malformed)?;
-                let span = self.formula.expr(lhs).span.to(self.formula.expr(rhs).span);
-                let node = match op {
-                    Infix::Binary(op) => ExprKind::Binary(op, lhs, rhs),
-                    // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
-                    Infix::Alternative => match &self.formula.expr(lhs).kind {
-                        ExprKind::Alternatives(earlier) => {
-                            let mut all = earlier.clone();
-                            all.push(rhs);
-                            ExprKind::Alternatives(all)
-                        }
-                        _ => ExprKind::Alternatives(vec![lhs, rhs]),
-                    },
-                };
-                operands.push(self.formula.push_expr(node, span));
+                yard.prefix(op, self.span(&item));
+            } else if let Some(op) = infix_op(rule) {
+                yard.infix(self.formula, op)?;
+            } else {
+                let operand = self.operand(item)?;
+                yard.operand(self.formula, operand)?;
             }
         }
-        Ok(())
+        yard.finish(self.formula)
     }
 
     fn operand(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
-        stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.operand_inner(pair))
+        // Only brackets, calls and `if` recurse; a leaf needs no stack check.
+        match pair.as_rule() {
+            Rule::group | Rule::call | Rule::if_expr => {
+                stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.operand_inner(pair))
+            }
+            _ => self.operand_inner(pair),
+        }
     }
 
     fn operand_inner(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::number => ExprKind::Number {
-                text: pair.as_str().replace('_', ""),
+                text: pair.as_str().replace('_', "").into(),
             },
             Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
             Rule::string => ExprKind::Str(unescape(pair)),

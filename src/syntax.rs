@@ -127,7 +127,7 @@ pub struct Expr {
 pub enum ExprKind {
     /// A number literal; `text` is what the author wrote, without `_` grouping.
     Number {
-        text: String,
+        text: LiteralText,
     },
     Bool(bool),
     /// A string, for comparing config values such as `model_type`.
@@ -146,6 +146,90 @@ pub enum ExprKind {
     },
     /// `a | b | c`: the first alternative whose names are all bound.
     Alternatives(Vec<ExprId>),
+}
+
+/// The text of a number literal. Reads as a `&str`; a literal of up to 22 bytes (every real one)
+/// is kept inside the node, so a million-term sum does not make a million small allocations.
+#[derive(Clone)]
+pub struct LiteralText(LiteralRepr);
+
+#[derive(Clone)]
+enum LiteralRepr {
+    Inline { len: u8, bytes: [u8; 22] },
+    Heap(Box<str>),
+}
+
+impl LiteralText {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // The bytes were copied from a `&str` whole, so they are UTF-8.
+            LiteralRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
+            }
+            LiteralRepr::Heap(text) => text,
+        }
+    }
+}
+
+impl From<&str> for LiteralText {
+    fn from(text: &str) -> LiteralText {
+        let mut bytes = [0u8; 22];
+        match bytes.get_mut(..text.len()) {
+            Some(inline) => {
+                inline.copy_from_slice(text.as_bytes());
+                LiteralText(LiteralRepr::Inline {
+                    len: text.len() as u8,
+                    bytes,
+                })
+            }
+            None => LiteralText(LiteralRepr::Heap(text.into())),
+        }
+    }
+}
+
+impl From<String> for LiteralText {
+    fn from(text: String) -> LiteralText {
+        LiteralText::from(text.as_str())
+    }
+}
+
+impl std::ops::Deref for LiteralText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for LiteralText {
+    fn eq(&self, other: &LiteralText) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LiteralText {}
+
+impl PartialEq<str> for LiteralText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for LiteralText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl fmt::Debug for LiteralText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for LiteralText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -421,5 +505,31 @@ impl Formula {
 impl fmt::Display for SourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LiteralText;
+
+    #[test]
+    fn literal_text_reads_back_what_was_stored() {
+        for text in [
+            "",
+            "7",
+            "30522",
+            "1.5e-3",
+            &"9".repeat(22),
+            &"9".repeat(23),
+            &"1".repeat(5000),
+        ] {
+            let literal = LiteralText::from(text);
+            assert_eq!(literal.as_str(), text);
+            assert_eq!(format!("{literal:?}"), format!("{text:?}"));
+        }
+        assert_eq!(
+            std::mem::size_of::<LiteralText>(),
+            std::mem::size_of::<String>()
+        );
     }
 }

@@ -753,7 +753,7 @@ fn fused_numbers(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Optio
                 || !text.bytes().all(|b| b.is_ascii_digit())
                 || text.starts_with('0')
                 || is_power_of_two(text)
-                || given.contains(text)
+                || given.contains(text.as_str())
             {
                 return None;
             }

@@ -314,7 +314,7 @@ impl Workspace {
         }
         if n.is_integer() {
             return ExprKind::Number {
-                text: n.to_string(),
+                text: n.to_string().into(),
             };
         }
         let (numer, denom) = n.to_fraction();
@@ -326,8 +326,12 @@ impl Workspace {
     /// The product `pieces[0]*pieces[1]*...` as a node kind, for a fused literal read apart.
     pub fn product_kind(&mut self, pieces: &[String], span: Span) -> Option<ExprKind> {
         let mut ids = pieces.iter().map(|p| {
-            self.formula
-                .push_expr(ExprKind::Number { text: p.clone() }, span)
+            self.formula.push_expr(
+                ExprKind::Number {
+                    text: p.as_str().into(),
+                },
+                span,
+            )
         });
         let first = ids.next()?;
         let mut rest: Vec<ExprId> = ids.collect();
