@@ -1,0 +1,280 @@
+#!/usr/bin/env python3
+"""paramcount side by side with the tools a user would otherwise pick (bc, Python, SymPy,
+transformers), on the same workloads, in one run.
+
+usage: bench/compare.py [--runs N] [--scale N] [--dir DIR] [--binary PATH] [--skip-slow]
+
+Writes the workloads (deterministic; the same text as the shared gen.py writes, by the same
+logic), runs paramcount's release build and every installed peer alternately N times (default 3),
+and prints one table: the median wall time, the peak memory (max RSS of the process), and how
+many times slower the peer is than paramcount. A peer that fails says why in the last column.
+Outputs are compared: a peer that prints a different number is flagged.
+
+--scale N adds rows for w2 and w3 at N times their size (paramcount only), with how time and memory
+grew against the 1x rows: linear scaling means N times the input costs about N times the time.
+--skip-slow leaves out the runs that take the peers tens of seconds (bc on w5, Python on w2).
+
+Only the Python standard library is needed. Timings are comparable only within one run: the
+machines are shared, so compare ratios, not seconds across runs.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LLAMA_CONFIG = os.path.join(ROOT, "tests/fixtures/models/configs/Meta-Llama-3-8B.json")
+TIMEOUT = 300
+
+
+# ---- workloads --------------------------------------------------------------------------------
+
+def write_workloads(out, scale=1, suffix=""):
+    """The workloads of ../shared/bench/gen.py, by the same logic and the same seed, so the texts
+    are byte for byte the same. `scale` multiplies the sizes of w2 and w3."""
+    os.makedirs(out, exist_ok=True)
+    rnd = random.Random(1124)
+
+    def w(name, text):
+        with open(os.path.join(out, name), "w") as f:
+            f.write(text)
+
+    w("w1_bert.txt", "(30522+512+2)*768+12*(768*12*64*3+12*64*3+64*12*768+768+768+768+768*3072+3072+3072*768+768+768+768)\n")
+    small = [2, 3, 12, 64, 512, 768, 3072, 30522]
+    terms = ("*".join(str(rnd.choice(small)) for _ in range(rnd.randint(2, 4))) for _ in range(1_000_000 * scale))
+    w(f"w2_sum{suffix}.txt", "+".join(terms) + "\n")
+    cfg = {"V": 30522, "P": 512, "T": 2, "H": 768, "L": 12, "A": 12, "d": 64, "I": 3072}
+    with open(os.path.join(out, "w3_config.json"), "w") as f:
+        json.dump(cfg, f)
+    names = list(cfg)
+    lines = []
+    for i in range(100_000 * scale):
+        def atom():
+            return str(rnd.randint(1, 999)) if rnd.random() < 0.5 else rnd.choice(names)
+        parts, n = [], rnd.randint(10, 30)
+        while len(parts) < n:
+            r = rnd.random()
+            if r < 0.15 and n - len(parts) > 3:
+                parts.append("(" + atom() + rnd.choice("+-") + atom() + ")")
+            elif r < 0.2:
+                parts.append(atom() + "^2")
+            else:
+                parts.append(atom())
+        expr = parts[0]
+        for p in parts[1:]:
+            expr += rnd.choice(["+", "+", "-", "*"]) + p
+        if i:  # one earlier result, added, so values grow slowly and every line depends on the past
+            expr += " + n_%d" % rnd.randrange(max(i - 50, 0), i)
+        lines.append(f"n_{i} = {expr}")
+    w(f"w3_file{suffix}.formula", "\n".join(lines) + "\n")
+    py = ["%s = %d" % kv for kv in cfg.items()] + [l.replace("^", "**") for l in lines] + [f"print(n_{len(lines) - 1})"]
+    w(f"w3_flat{suffix}.py", "\n".join(py) + "\n")
+    w("w4_deep.txt", "1+(" * 5000 + "1" + ")" * 5000 + "\n")
+    w("w5_bignum.txt", "3^2000000+7^1000000*11\n")
+    w("w6_expand.txt", "(a+b+c+d+e+f)^8\n")
+    # Not in gen.py: the issue's 1,000,000-deep nesting, for paramcount alone.
+    if not suffix:
+        w("w4_deep_1m.txt", "1+(" * 1_000_000 + "1" + ")" * 1_000_000 + "\n")
+
+
+# ---- running ----------------------------------------------------------------------------------
+
+TIME = shutil.which("time", path="/usr/bin:/bin")
+
+
+def run_once(argv, stdin_path=None, env=None):
+    """Runs a command; returns (seconds, peak RSS in MiB, exit status, stdout, last stderr line).
+
+    Peak memory comes from GNU time's %M: a child's max RSS as wait4 reports it starts from its
+    parent's at the fork, and this script is large after writing the workloads."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as peak:
+        command = [TIME, "-f", "%M", "-o", peak.name] + argv if TIME else argv
+        stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdin=stdin, stdout=out, stderr=err, env=env)
+        try:
+            code = process.wait(timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            code = -1
+        seconds = time.perf_counter() - start
+        if stdin_path:
+            stdin.close()
+        out.seek(0)
+        err.seek(0)
+        stderr = err.read().decode(errors="replace").strip().splitlines()
+        stderr = [l for l in stderr if not l.startswith("Command exited with non-zero status")]
+        try:
+            rss = int(peak.read().strip().splitlines()[-1]) / 1024
+        except (ValueError, IndexError):
+            rss = float("nan")
+        return seconds, rss, code, out.read().decode(errors="replace").strip(), (stderr[-1] if stderr else "")
+
+
+class Case:
+    def __init__(self, workload, tool, argv, stdin=None, slow=False, expect=None):
+        self.workload, self.tool, self.argv, self.stdin, self.slow = workload, tool, argv, stdin, slow
+        self.expect = expect  # a function of the output, for a peer whose output is not the number
+        self.times, self.rss, self.failure, self.output = [], [], None, None
+
+
+def python_ok():
+    return shutil.which("python3") is not None
+
+
+def importable(module):
+    return subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True).returncode == 0
+
+
+def has_subcommand(binary, name):
+    return subprocess.run([binary, name, "--help"], capture_output=True).returncode == 0
+
+
+def cases(d, binary, scale, skip_slow):
+    p = lambda name: os.path.join(d, name)
+    py = sys.executable
+    bc = shutil.which("bc")
+    out = []
+    add = lambda *a, **k: out.append(Case(*a, **k))
+
+    add("w1 article's BERT line", "paramcount", [binary, "eval", p("w1_bert.txt")])
+    if bc:
+        add("w1 article's BERT line", "bc", [bc, "-q", p("w1_bert.txt")], stdin=os.devnull)
+    add("w1 article's BERT line", "python3", [py, "-c", f"print(eval(open({p('w1_bert.txt')!r}).read()))"])
+
+    add("w2 1,000,000-term sum", "paramcount", [binary, "eval", p("w2_sum.txt")])
+    if bc:
+        add("w2 1,000,000-term sum", "bc", [bc, "-q", p("w2_sum.txt")], stdin=os.devnull)
+    add("w2 1,000,000-term sum", "python3 eval", [py, "-c", f"print(eval(open({p('w2_sum.txt')!r}).read()))"])
+    if not skip_slow:
+        add("w2 1,000,000-term sum", "python3 eval per term",
+            [py, "-c", f"print(sum(eval(t) for t in open({p('w2_sum.txt')!r}).read().split('+')))"], slow=True)
+
+    add("w3 100,000-line formula file", "paramcount",
+        [binary, "eval", p("w3_file.formula"), "--config", p("w3_config.json")])
+    add("w3 100,000-line formula file", "python3", [py, p("w3_flat.py")])
+
+    add("w4 5,000-deep nesting", "paramcount", [binary, "eval", p("w4_deep.txt")])
+    if bc:
+        add("w4 5,000-deep nesting", "bc", [bc, "-q", p("w4_deep.txt")], stdin=os.devnull)
+    add("w4 5,000-deep nesting", "python3", [py, "-c", f"print(eval(open({p('w4_deep.txt')!r}).read()))"])
+    add("w4 1,000,000-deep nesting", "paramcount", [binary, "eval", p("w4_deep_1m.txt")])
+
+    add("w5 million-digit result", "paramcount", [binary, "eval", p("w5_bignum.txt")])
+    add("w5 million-digit result", "python3",
+        [py, "-c", "import sys; sys.set_int_max_str_digits(0); print(3**2000000+7**1000000*11)"])
+    if bc and not skip_slow:
+        # bc wraps long numbers with backslash-newlines; BC_LINE_LENGTH=0 turns that off.
+        add("w5 million-digit result", "bc", [bc, "-q", p("w5_bignum.txt")], stdin=os.devnull, slow=True)
+
+    if has_subcommand(binary, "expand"):
+        add("w6 expand (a+b+c+d+e+f)^8", "paramcount", [binary, "expand", p("w6_expand.txt")])
+    else:
+        out.append(Case("w6 expand (a+b+c+d+e+f)^8", "paramcount", None))
+    if importable("sympy"):
+        add("w6 expand (a+b+c+d+e+f)^8", "sympy",
+            [py, "-c", "import sympy; a,b,c,d,e,f = sympy.symbols('a b c d e f'); "
+                       "print(len(sympy.expand((a+b+c+d+e+f)**8).args))"], expect=lambda o: o == "1287")
+
+    add("llama-3-8b from config.json", "paramcount", [binary, "eval", "--config", LLAMA_CONFIG])
+    if importable("transformers") and importable("torch"):
+        add("llama-3-8b from config.json", "transformers (meta device)",
+            [py, "-c", "import torch, transformers as t; c = t.AutoConfig.from_pretrained(" + repr(os.path.dirname(LLAMA_CONFIG)) + ", "
+                       "_configuration_file=" + repr(os.path.basename(LLAMA_CONFIG)) + ")\n"
+                       "with torch.device('meta'): m = t.AutoModelForCausalLM.from_config(c)\n"
+                       "print(m.num_parameters())"])
+
+    if scale > 1:
+        add(f"w2 x{scale}", "paramcount", [binary, "eval", p(f"w2_sum_x{scale}.txt")])
+        add(f"w3 x{scale}", "paramcount",
+            [binary, "eval", p(f"w3_file_x{scale}.formula"), "--config", p("w3_config.json")])
+    return out
+
+
+def machine():
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            model = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores, {model}, {platform.system()} {platform.release()}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--dir", help="where to write the workloads (default: a temporary directory)")
+    parser.add_argument("--binary", default=os.path.join(ROOT, "target/release/paramcount"))
+    parser.add_argument("--skip-slow", action="store_true")
+    args = parser.parse_args()
+
+    if args.binary == os.path.join(ROOT, "target/release/paramcount"):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    d = args.dir or tempfile.mkdtemp(prefix="paramcount-bench-")
+    write_workloads(d)
+    if args.scale > 1:
+        write_workloads(d, args.scale, suffix=f"_x{args.scale}")
+    env = dict(os.environ, BC_LINE_LENGTH="0")
+
+    all_cases = cases(d, args.binary, args.scale, args.skip_slow)
+    for run in range(args.runs):
+        for case in all_cases:  # alternately: every tool once per round
+            if case.argv is None or (case.failure and run > 0):
+                continue
+            seconds, rss, code, output, err = run_once(case.argv, case.stdin, env)
+            if code != 0 or not output:  # bc says "memory exhausted" with exit status 0
+                case.failure = "timeout" if code == -1 else f"fails: {err[:60]}" if err else f"exit {code}"
+                continue
+            case.times.append(seconds)
+            case.rss.append(rss)
+            case.output = output
+        print(f"round {run + 1}/{args.runs} done", file=sys.stderr)
+
+    ours = {c.workload: c for c in all_cases if c.tool == "paramcount"}
+    sizes = {name: os.path.getsize(os.path.join(d, name)) for name in os.listdir(d)}
+    print(f"paramcount vs peers, {datetime.date.today()}, {machine()}, median of {args.runs} runs")
+    print()
+    print("| workload | tool | median time | peak memory | peer time / paramcount time | note |")
+    print("|---|---|---:|---:|---:|---|")
+    for case in all_cases:
+        if case.argv is None:
+            print(f"| {case.workload} | {case.tool} | – | – | | this build has no `{case.workload.split()[1]}` subcommand |")
+            continue
+        if not case.times:
+            print(f"| {case.workload} | {case.tool} | – | – | | {case.failure} |")
+            continue
+        t, m = statistics.median(case.times), max(case.rss)
+        ratio, note = "", ""
+        mine = ours.get(case.workload)
+        if case.tool != "paramcount" and mine and mine.times:
+            ratio = f"{t / statistics.median(mine.times):,.1f}x"
+            same = case.expect(case.output) if case.expect else case.output.replace("\\\n", "") == mine.output
+            note = "" if same else "**different output**"
+        if case.workload.startswith(("w2 x", "w3 x")):
+            base = ours["w2 1,000,000-term sum" if case.workload.startswith("w2") else "w3 100,000-line formula file"]
+            if base.times:
+                note = (f"{args.scale}x the input: {t / statistics.median(base.times):.1f}x the time, "
+                        f"{m / max(base.rss):.1f}x the memory")
+        print(f"| {case.workload} | {case.tool} | {fmt_time(t)} | {m:,.0f} MiB | {ratio} | {note} |")
+    print()
+    print("Input sizes: " + ", ".join(f"{n} {sizes[n] / 1e6:.1f} MB" for n in sorted(sizes) if sizes[n] > 1e6))
+
+
+def fmt_time(seconds):
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+if __name__ == "__main__":
+    main()
