@@ -38,6 +38,9 @@ pub struct Claim {
 /// Nodes visited per claim at most, and one-number candidates tried at most.
 const MAX_NODES: usize = 100_000;
 const MAX_CANDIDATES: usize = 400;
+/// Every candidate re-evaluates the claim, so a long formula gets fewer of them: candidates times
+/// nodes stays under this (a 40,000-literal claim took seconds with all 400).
+const MAX_WORK: usize = 2_000_000;
 /// Parts shown at most.
 const MAX_PARTS: usize = 5;
 /// Readings of fused numbers tried at most.
@@ -98,9 +101,16 @@ struct Walk {
     multipliers: Vec<Number>,
     /// The definitions the computed side uses.
     reached: HashSet<StatementId>,
+    /// Nodes visited.
+    size: usize,
 }
 
 impl Walk {
+    /// How many candidates a diagnosis may try on this claim.
+    fn candidates(&self) -> usize {
+        MAX_CANDIDATES.min(MAX_WORK / self.size.max(1)).max(1)
+    }
+
     /// Visits the computed side and every part definition it reaches. Nodes from `synthetic` on
     /// were made by a repair and are not the author's literals.
     fn new(workspace: &Workspace, claim: &Claim, synthetic: usize) -> Walk {
@@ -119,6 +129,7 @@ impl Walk {
             parents: HashMap::new(),
             multipliers: Vec::new(),
             reached: HashSet::new(),
+            size: 0,
         };
         let mut seen_statements = HashSet::new();
         let mut seen_names = HashSet::new();
@@ -128,6 +139,7 @@ impl Walk {
         let mut visited = 0;
         while let Some((id, within, parent)) = stack.pop() {
             visited += 1;
+            walk.size = visited;
             if visited > MAX_NODES {
                 break;
             }
@@ -384,7 +396,7 @@ fn distance(fix: &NumberFix, limit: u64) -> Number {
 fn one_number(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Vec<NumberFix> {
     let limit = workspace.limits.max_bits;
     let mut fixes = Vec::new();
-    for &id in walk.literals.iter().take(MAX_CANDIDATES) {
+    for &id in walk.literals.iter().take(walk.candidates()) {
         let ExprKind::Number { text } = &workspace.formula.expr(id).kind else {
             continue;
         };
@@ -403,7 +415,7 @@ fn one_number(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Vec<Numb
             });
         }
     }
-    for variable in walk.variables.iter().take(MAX_CANDIDATES) {
+    for variable in walk.variables.iter().take(walk.candidates()) {
         if let Some(needed) = solve(
             workspace,
             claim,
@@ -450,7 +462,7 @@ fn parts(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Vec<PartFindi
             .collect()
     };
     let mut found = Vec::new();
-    for &id in walk.terms.iter().take(MAX_CANDIDATES) {
+    for &id in walk.terms.iter().take(walk.candidates()) {
         let Some(value) = own.get(&id) else { continue };
         if value.is_zero() {
             continue;
