@@ -12,6 +12,9 @@
 //! Large machine-written inputs use only a plain-ASCII core of the language; `fast` reads that core
 //! without pest, into the same shunting-yard (`Yard`), so both routes build the same tree. Anything
 //! it does not understand goes to pest, which stays the definition of the language.
+//!
+//! The `Yard` hands each operator it applies to a builder (`Build`): the tree builder pushes a node,
+//! and `fold` computes a value instead, so `eval` of plain arithmetic needs no tree at all.
 
 mod fast;
 mod fold;
