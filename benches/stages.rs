@@ -187,6 +187,23 @@ fn evaluate(c: &mut Criterion) {
     });
 }
 
+/// Text → value with no tree: the fold `eval` takes for plain arithmetic (`parser::fold`), beside
+/// the tree route (parse, then evaluate) on the same sum.
+fn fold(c: &mut Criterion) {
+    let text = flat_sum(10_000);
+    let mut group = c.benchmark_group("text->value");
+    group.bench_function("sum_10k_terms/fold", |b| {
+        b.iter(|| parser::fold(black_box(&text), Limits::default()).expect("folds"))
+    });
+    group.bench_function("sum_10k_terms/tree", |b| {
+        b.iter(|| {
+            let program = load("sum_10k_terms", black_box(&text), None);
+            paramcount::evaluate(&program).expect("evaluates")
+        })
+    });
+    group.finish();
+}
+
 /// Evaluated tree → the article's one-line derivation. The evaluator runs once, outside the loop,
 /// so only the printing is timed; `derive/...` times the whole `paramcount derive`.
 fn render_article(c: &mut Criterion) {
@@ -301,6 +318,6 @@ fn settings() -> Criterion {
 criterion_group! {
     name = stages;
     config = settings();
-    targets = parse, evaluate, render_article, model_count, expand
+    targets = parse, evaluate, fold, render_article, model_count, expand
 }
 criterion_main!(stages);

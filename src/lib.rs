@@ -12,7 +12,7 @@
 //! |---|---|
 //! | parse | [`parse`] (a syntax tree alone) or [`program::Request`] → [`Program`] |
 //! | bind | [`program::Request::config`], [`program::Request::set`] (the scope is built on evaluation) |
-//! | evaluate | [`evaluate`] → [`Evaluation`] (the exact [`Value`] and the claims) |
+//! | evaluate | [`evaluate`] → [`Evaluation`] (the exact [`Value`] and the claims); [`program::quick_value`] for plain arithmetic, with no tree |
 //! | render | [`derive`] with a [`render::Style`] → [`Derivation`] |
 //! | check | [`check::check_text`], [`check::check_expression`] → [`check::Report`] |
 //! | expand | [`algebra::expand_text`], [`algebra::expand_program`], [`algebra::equivalent`] |

@@ -12,8 +12,14 @@
 //! Large machine-written inputs use only a plain-ASCII core of the language; `fast` reads that core
 //! without pest, into the same shunting-yard (`Yard`), so both routes build the same tree. Anything
 //! it does not understand goes to pest, which stays the definition of the language.
+//!
+//! The `Yard` hands each operator it applies to a builder (`Build`): the tree builder pushes a node,
+//! and `fold` computes a value instead, so `eval` of plain arithmetic needs no tree at all.
 
 mod fast;
+mod fold;
+
+pub use fold::fold;
 
 use pest::iterators::Pair;
 use pest::Parser as _;
@@ -303,7 +309,7 @@ fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> 
 
 /// An infix operator: arithmetic and comparisons, or `|` between alternatives.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Infix {
+pub(crate) enum Infix {
     Binary(BinaryOp),
     Alternative,
 }
@@ -342,20 +348,114 @@ impl Pending {
     }
 }
 
+/// What a shunting-yard makes of the operands and operators it orders. The tree builder
+/// (`impl Build for Formula`) pushes nodes into the arena; the folder (`fold::Folder`) computes
+/// values and keeps no tree. Both are driven by the same `Yard`, so the order in which operators
+/// apply — the precedence table of `syntax::Precedence` — is written once.
+///
+/// The leaf constructors (`number`, `name`, `boolean`, `group`) are what the `fast` reader calls
+/// when it meets a leaf or closes a bracket.
+pub(crate) trait Build {
+    type Operand;
+    /// The builder's failure; the yard's own errors (a malformed sequence, two numbers side by
+    /// side) are made as `Error`s and converted.
+    type Error: From<Error>;
+
+    /// A number literal as written (`_` grouping included) at `span`.
+    fn number(&mut self, written: &str, span: Span) -> Result<Self::Operand, Self::Error>;
+    /// A name (`hidden_size`, `text_config.hidden_size`) at `span`.
+    fn name(&mut self, name: &str, span: Span) -> Result<Self::Operand, Self::Error>;
+    fn boolean(&mut self, value: bool, span: Span) -> Result<Self::Operand, Self::Error>;
+    /// The author's brackets around `inner`; `span` covers the brackets.
+    fn group(&mut self, inner: Self::Operand, span: Span) -> Result<Self::Operand, Self::Error>;
+    /// A prefix operator written at `at`, applied.
+    fn unary(
+        &mut self,
+        op: UnaryOp,
+        at: Span,
+        operand: Self::Operand,
+    ) -> Result<Self::Operand, Self::Error>;
+    /// An infix operator, applied.
+    fn binary(
+        &mut self,
+        op: Infix,
+        lhs: Self::Operand,
+        rhs: Self::Operand,
+    ) -> Result<Self::Operand, Self::Error>;
+    /// Where `operand` was written, if it is a bare number literal: juxtaposing two of them
+    /// (`2 3`) is an error, not a product.
+    fn literal_span(&self, operand: &Self::Operand) -> Option<Span>;
+}
+
+/// The tree builder: every operand is a node of the arena.
+impl Build for Formula {
+    type Operand = ExprId;
+    type Error = Error;
+
+    fn number(&mut self, written: &str, span: Span) -> Result<ExprId> {
+        let text = if written.contains('_') {
+            written.replace('_', "").into()
+        } else {
+            written.into()
+        };
+        Ok(self.push_expr(ExprKind::Number { text }, span))
+    }
+
+    fn name(&mut self, name: &str, span: Span) -> Result<ExprId> {
+        Ok(self.push_expr(ExprKind::Name(name.to_string()), span))
+    }
+
+    fn boolean(&mut self, value: bool, span: Span) -> Result<ExprId> {
+        Ok(self.push_expr(ExprKind::Bool(value), span))
+    }
+
+    fn group(&mut self, inner: ExprId, span: Span) -> Result<ExprId> {
+        Ok(self.push_expr(ExprKind::Group(inner), span))
+    }
+
+    fn unary(&mut self, op: UnaryOp, at: Span, operand: ExprId) -> Result<ExprId> {
+        let span = at.to(self.expr(operand).span);
+        Ok(self.push_expr(ExprKind::Unary(op, operand), span))
+    }
+
+    fn binary(&mut self, op: Infix, lhs: ExprId, rhs: ExprId) -> Result<ExprId> {
+        let span = self.expr(lhs).span.to(self.expr(rhs).span);
+        let node = match op {
+            Infix::Binary(op) => ExprKind::Binary(op, lhs, rhs),
+            // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
+            Infix::Alternative => match &self.expr(lhs).kind {
+                ExprKind::Alternatives(earlier) => {
+                    let mut all = earlier.clone();
+                    all.push(rhs);
+                    ExprKind::Alternatives(all)
+                }
+                _ => ExprKind::Alternatives(vec![lhs, rhs]),
+            },
+        };
+        Ok(self.push_expr(node, span))
+    }
+
+    fn literal_span(&self, operand: &ExprId) -> Option<Span> {
+        let node = self.expr(*operand);
+        matches!(node.kind, ExprKind::Number { .. }).then_some(node.span)
+    }
+}
+
 /// The shunting-yard: orders one flat `prefix* operand (infix prefix* operand)*` sequence by the
-/// precedence table, pushing nodes into the arena as operators apply. Both routes into the tree
-/// (pest's pairs and the `fast` reader) feed their sequences through it, so they agree on the
-/// tree by construction, down to the order of the nodes in the arena.
-struct Yard {
+/// precedence table, handing each operator to the builder `B` as it applies. Both routes into the
+/// tree (pest's pairs and the `fast` reader) feed their sequences through it, so they agree on the
+/// tree by construction, down to the order of the nodes in the arena; the folder feeds it too, so
+/// it computes exactly the value of that tree.
+pub(crate) struct Yard<B: Build> {
     source: SourceId,
-    operands: Vec<ExprId>,
+    operands: Vec<B::Operand>,
     operators: Vec<Pending>,
     /// Set after an implicit multiplication that follows a number literal.
     juxtaposed_number: Option<Span>,
 }
 
-impl Yard {
-    fn new(source: SourceId) -> Yard {
+impl<B: Build> Yard<B> {
+    fn new(source: SourceId) -> Yard<B> {
         Yard {
             source,
             operands: Vec::new(),
@@ -368,31 +468,31 @@ impl Yard {
         self.operators.push(Pending::Prefix(op, span));
     }
 
-    fn infix(&mut self, formula: &mut Formula, op: Infix) -> Result<()> {
+    fn infix(&mut self, builder: &mut B, op: Infix) -> Result<(), B::Error> {
         if op == Infix::Binary(BinaryOp::ImplicitMul) {
             self.juxtaposed_number = self
                 .operands
                 .last()
-                .filter(|id| matches!(formula.expr(**id).kind, ExprKind::Number { .. }))
-                .map(|id| formula.expr(*id).span);
+                .and_then(|operand| builder.literal_span(operand));
         }
         while let Some(top) = self.operators.last().copied() {
             if !top.applies_before(op) {
                 break;
             }
             self.operators.pop();
-            self.apply(formula, top)?;
+            self.apply(builder, top)?;
         }
         self.operators.push(Pending::Infix(op));
         Ok(())
     }
 
-    fn operand(&mut self, formula: &Formula, operand: ExprId) -> Result<()> {
+    fn operand(&mut self, builder: &B, operand: B::Operand) -> Result<(), B::Error> {
         if let Some(left) = self.juxtaposed_number.take() {
-            if matches!(formula.expr(operand).kind, ExprKind::Number { .. }) {
+            if let Some(right) = builder.literal_span(&operand) {
                 return Err(Error::AdjacentNumbers {
-                    span: left.to(formula.expr(operand).span),
-                });
+                    span: left.to(right),
+                }
+                .into());
             }
         }
         self.operands.push(operand);
@@ -400,47 +500,35 @@ impl Yard {
     }
 
     /// Applies what is left and returns the root; the yard is empty again, ready for reuse.
-    fn finish(&mut self, formula: &mut Formula) -> Result<ExprId> {
+    fn finish(&mut self, builder: &mut B) -> Result<B::Operand, B::Error> {
         while let Some(top) = self.operators.pop() {
-            self.apply(formula, top)?;
+            self.apply(builder, top)?;
         }
         self.juxtaposed_number = None;
         match (self.operands.pop(), self.operands.is_empty()) {
             (Some(root), true) => Ok(root),
-            _ => Err(syntax_error(self.source, 0, "malformed expression")),
+            _ => Err(self.malformed()),
         }
     }
 
-    fn apply(&mut self, formula: &mut Formula, op: Pending) -> Result<()> {
-        let source = self.source;
-        let malformed = || syntax_error(source, 0, "malformed expression");
-        match op {
-            Pending::Prefix(op, span) => {
-                let operand = self.operands.pop().ok_or_else(malformed)?;
-                let span = span.to(formula.expr(operand).span);
-                self.operands
-                    .push(formula.push_expr(ExprKind::Unary(op, operand), span));
+    fn apply(&mut self, builder: &mut B, op: Pending) -> Result<(), B::Error> {
+        let result = match op {
+            Pending::Prefix(op, at) => {
+                let operand = self.operands.pop().ok_or_else(|| self.malformed())?;
+                builder.unary(op, at, operand)?
             }
             Pending::Infix(op) => {
-                let rhs = self.operands.pop().ok_or_else(malformed)?;
-                let lhs = self.operands.pop().ok_or_else(malformed)?;
-                let span = formula.expr(lhs).span.to(formula.expr(rhs).span);
-                let node = match op {
-                    Infix::Binary(op) => ExprKind::Binary(op, lhs, rhs),
-                    // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
-                    Infix::Alternative => match &formula.expr(lhs).kind {
-                        ExprKind::Alternatives(earlier) => {
-                            let mut all = earlier.clone();
-                            all.push(rhs);
-                            ExprKind::Alternatives(all)
-                        }
-                        _ => ExprKind::Alternatives(vec![lhs, rhs]),
-                    },
-                };
-                self.operands.push(formula.push_expr(node, span));
+                let rhs = self.operands.pop().ok_or_else(|| self.malformed())?;
+                let lhs = self.operands.pop().ok_or_else(|| self.malformed())?;
+                builder.binary(op, lhs, rhs)?
             }
-        }
+        };
+        self.operands.push(result);
         Ok(())
+    }
+
+    fn malformed(&self) -> B::Error {
+        syntax_error(self.source, 0, "malformed expression").into()
     }
 }
 
@@ -563,7 +651,7 @@ impl Lowering<'_> {
 
     /// Orders a flat `prefix* operand (infix prefix* operand)*` sequence by precedence.
     fn expr(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
-        let mut yard = Yard::new(self.source);
+        let mut yard: Yard<Formula> = Yard::new(self.source);
         for item in pair.into_inner() {
             let rule = item.as_rule();
             if let Some(op) = unary_op(rule) {

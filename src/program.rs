@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::eval::Limits;
+use crate::eval::{Limits, Value};
 use crate::models;
 use crate::parser;
 use crate::syntax::{Formula, Sources, StatementId, StatementKind};
@@ -85,6 +85,44 @@ impl Request {
     pub fn load(&self) -> Result<Program> {
         Ok(Program::load(self)?)
     }
+}
+
+/// The value of the target of `request` when its only input is plain arithmetic (numbers,
+/// `+ - * / ^ **`, signs, brackets, juxtaposition: a formula file, standard input or `-e`, with no
+/// config, no `--set` and no `--target`), computed while reading, without building a tree. This is
+/// the value `evaluate` gives, and there are no claims. `None` means "load and evaluate as usual":
+/// the input is anything else, or it has an error, which the usual route reports.
+///
+/// A file or standard input it reads is kept in `request` as text, so the usual route that may
+/// follow reads it from there (standard input cannot be read twice). A file it cannot read is left
+/// for `Program::load` to report.
+pub fn quick_value(request: &mut Request) -> Option<Value> {
+    if request.config.is_some() || !request.sets.is_empty() || request.target.is_some() {
+        return None;
+    }
+    let text = match (&request.formula, &request.expression) {
+        (None, Some(expression)) => expression.as_str(),
+        (Some(source), None) => {
+            if let FormulaSource::Named(name) = source {
+                // A file or `-`, as `assemble` reads them; a built-in's text is never arithmetic
+                // alone, and a name that is neither is `load`'s to explain.
+                if name != "-" && !Path::new(name).is_file() {
+                    return None;
+                }
+                let text = read_text(name).ok()?;
+                request.formula = Some(FormulaSource::Text {
+                    name: display_name(name),
+                    text,
+                });
+            }
+            match &request.formula {
+                Some(FormulaSource::Text { text, .. }) => text.as_str(),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    parser::fold(text, request.limits).map(Value::Number)
 }
 
 /// Everything parsed and ready to bind and evaluate.

@@ -4,10 +4,11 @@ use clap::Args;
 use serde_json::json;
 
 use paramcount::humanize::{self, NumberStyle};
+use paramcount::program::quick_value;
 use paramcount::syntax::Sources;
-use paramcount::Error;
+use paramcount::{Error, Value};
 
-use super::{load, print, print_json, report_claims, InputArgs, NumberArgs, Outcome};
+use super::{load_request, print, print_json, report_claims, InputArgs, NumberArgs, Outcome};
 
 #[derive(Args)]
 #[command(
@@ -24,7 +25,16 @@ pub struct EvalArgs {
 }
 
 pub fn run(args: EvalArgs, sources: &mut Sources) -> Result<Outcome, Error> {
-    let program = load(&args.input, sources)?;
+    let mut request = args.input.request();
+    // Plain arithmetic is folded while it is read (a million-term sum needs no tree). JSON output
+    // names the target and lists claims, which need the loaded program.
+    if !args.json {
+        if let Some(value) = quick_value(&mut request) {
+            print_value(&value, &args.numbers);
+            return Ok(Outcome::Success);
+        }
+    }
+    let program = load_request(&request, sources)?;
     let evaluation = paramcount::evaluate(&program)?;
     if args.json {
         let target = program
@@ -56,13 +66,17 @@ pub fn run(args: EvalArgs, sources: &mut Sources) -> Result<Outcome, Error> {
             "claims": claims,
         }));
     } else {
-        // Plain digits by default: scripts read this output.
-        let style = args.numbers.style_or(NumberStyle::Plain);
-        let text = match evaluation.value.as_number() {
-            Some(number) => humanize::format(number, style),
-            None => evaluation.value.to_string(),
-        };
-        print(&format!("{text}\n"));
+        print_value(&evaluation.value, &args.numbers);
     }
     Ok(report_claims(&evaluation.claims, sources))
+}
+
+fn print_value(value: &Value, numbers: &NumberArgs) {
+    // Plain digits by default: scripts read this output.
+    let style = numbers.style_or(NumberStyle::Plain);
+    let text = match value.as_number() {
+        Some(number) => humanize::format(number, style),
+        None => value.to_string(),
+    };
+    print(&format!("{text}\n"));
 }

@@ -17,11 +17,19 @@
 //! before the caller sees anything, and the whole input goes to pest, which defines the language
 //! and words the error messages.
 
-use super::{push_chain, push_definition, DefinitionParts, Infix, Yard};
-use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, SourceId, Span, StatementId, UnaryOp};
+use super::{push_chain, push_definition, Build, DefinitionParts, Infix, Yard};
+use crate::error::Error;
+use crate::syntax::{BinaryOp, Formula, SourceId, Span, StatementId, UnaryOp};
 
 /// The input is outside the core, or wrong: pest decides what it is.
-struct GiveUp;
+pub(super) struct GiveUp;
+
+/// Any error on this route means "leave it to the route that words errors".
+impl From<Error> for GiveUp {
+    fn from(_: Error) -> GiveUp {
+        GiveUp
+    }
+}
 
 type Fast<T> = Result<T, GiveUp>;
 
@@ -56,6 +64,21 @@ pub(super) fn parse_inline(
     })
 }
 
+/// Reads the whole of `text` as one expression (blank lines around it allowed) and hands what it
+/// reads to `builder`: the folder's way in. `None` when the text is anything else.
+pub(super) fn read_expression<B: Build>(
+    builder: &mut B,
+    source: SourceId,
+    text: &str,
+    max_depth: usize,
+) -> Option<B::Operand> {
+    let mut reader = Reader::new(source, text, max_depth);
+    reader.skip_blank_lines();
+    let value = reader.expr(builder).ok()?;
+    reader.skip_blank_lines();
+    (reader.pos == reader.bytes.len()).then_some(value)
+}
+
 /// Runs `read`; when it gives up, removes whatever it added to the arena.
 fn atomically<T>(formula: &mut Formula, read: impl FnOnce(&mut Formula) -> Fast<T>) -> Option<T> {
     let (exprs, statements) = (formula.exprs.len(), formula.statements.len());
@@ -84,20 +107,21 @@ fn is_word_continue(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-struct Reader<'t> {
+/// Reads text for the builder `B`: the tree (`Formula`), or the folder.
+struct Reader<'t, B: Build> {
     source: SourceId,
     text: &'t str,
     bytes: &'t [u8],
     pos: usize,
     max_depth: usize,
     /// The sequences of the brackets that are open, innermost last, with where each opened.
-    open: Vec<(Yard, usize)>,
+    open: Vec<(Yard<B>, usize)>,
     /// Emptied yards, kept so a bracket does not allocate.
-    spare: Vec<Yard>,
+    spare: Vec<Yard<B>>,
 }
 
-impl<'t> Reader<'t> {
-    fn new(source: SourceId, text: &'t str, max_depth: usize) -> Reader<'t> {
+impl<'t, B: Build> Reader<'t, B> {
+    fn new(source: SourceId, text: &'t str, max_depth: usize) -> Reader<'t, B> {
         Reader {
             source,
             text,
@@ -171,7 +195,10 @@ impl<'t> Reader<'t> {
             _ => Ok(None),
         }
     }
+}
 
+/// Statements exist only in the tree.
+impl Reader<'_, Formula> {
     fn file(&mut self, formula: &mut Formula) -> Fast<Vec<StatementId>> {
         let mut ids = Vec::new();
         loop {
@@ -260,9 +287,11 @@ impl<'t> Reader<'t> {
             Ok(None)
         }
     }
+}
 
+impl<B: Build> Reader<'_, B> {
     /// One expression, brackets and all, with an explicit stack of open brackets.
-    fn expr(&mut self, formula: &mut Formula) -> Fast<ExprId> {
+    fn expr(&mut self, builder: &mut B) -> Fast<B::Operand> {
         let source = self.source;
         let mut yard = self.spare.pop().unwrap_or_else(|| Yard::new(source));
         loop {
@@ -290,8 +319,8 @@ impl<'t> Reader<'t> {
                     self.skip_blank_lines();
                     continue;
                 }
-                Some(b'0'..=b'9') => self.number(formula),
-                Some(b) if is_word_start(b) => match self.word(formula)? {
+                Some(b'0'..=b'9') => self.number(builder)?,
+                Some(b) if is_word_start(b) => match self.word(builder)? {
                     Some(operand) => operand,
                     None => {
                         yard.prefix(UnaryOp::Not, self.span(start, self.pos));
@@ -300,15 +329,15 @@ impl<'t> Reader<'t> {
                 },
                 _ => return Err(GiveUp),
             };
-            yard.operand(formula, operand).map_err(|_| GiveUp)?;
+            yard.operand(builder, operand).map_err(|_| GiveUp)?;
             // Where an operator is expected: one continues the sequence; otherwise the sequence
             // ends, and with it the expression or the innermost bracket.
             loop {
                 if let Some(op) = self.infix()? {
-                    yard.infix(formula, op).map_err(|_| GiveUp)?;
+                    yard.infix(builder, op).map_err(|_| GiveUp)?;
                     break;
                 }
-                let root = yard.finish(formula).map_err(|_| GiveUp)?;
+                let root = yard.finish(builder).map_err(|_| GiveUp)?;
                 let Some((outer, opened_at)) = self.open.pop() else {
                     self.spare.push(yard);
                     return Ok(root);
@@ -319,15 +348,16 @@ impl<'t> Reader<'t> {
                     return Err(GiveUp);
                 }
                 self.pos += 1;
-                let group =
-                    formula.push_expr(ExprKind::Group(root), self.span(opened_at, self.pos));
-                yard.operand(formula, group).map_err(|_| GiveUp)?;
+                let group = builder
+                    .group(root, self.span(opened_at, self.pos))
+                    .map_err(|_| GiveUp)?;
+                yard.operand(builder, group).map_err(|_| GiveUp)?;
             }
         }
     }
 
     /// A number literal (`30522`, `30_522`, `0.1`, `1.5e-3`); `_` grouping is dropped from its text.
-    fn number(&mut self, formula: &mut Formula) -> ExprId {
+    fn number(&mut self, builder: &mut B) -> Fast<B::Operand> {
         let start = self.pos;
         self.digits();
         if self.peek() == Some(b'.')
@@ -350,13 +380,9 @@ impl<'t> Reader<'t> {
                 self.pos = at;
             }
         }
-        let written = &self.text[start..self.pos];
-        let text = if written.contains('_') {
-            written.replace('_', "").into()
-        } else {
-            written.into()
-        };
-        formula.push_expr(ExprKind::Number { text }, self.span(start, self.pos))
+        builder
+            .number(&self.text[start..self.pos], self.span(start, self.pos))
+            .map_err(|_| GiveUp)
     }
 
     /// `digit ("_"? digit)*`, at a digit.
@@ -373,7 +399,7 @@ impl<'t> Reader<'t> {
 
     /// A word in operand position: a name (`hidden_size`, `text_config.hidden_size`) or a boolean
     /// as an operand, or `None` for the prefix `not` (consumed).
-    fn word(&mut self, formula: &mut Formula) -> Fast<Option<ExprId>> {
+    fn word(&mut self, builder: &mut B) -> Fast<Option<B::Operand>> {
         let start = self.pos;
         let mut end = self.word_end(start)?;
         let first = &self.text[start..end];
@@ -386,14 +412,14 @@ impl<'t> Reader<'t> {
         }
         self.pos = end;
         let span = self.span(start, end);
-        let kind = match &self.text[start..end] {
-            "true" => ExprKind::Bool(true),
-            "false" => ExprKind::Bool(false),
+        let operand = match &self.text[start..end] {
+            "true" => builder.boolean(true, span),
+            "false" => builder.boolean(false, span),
             "not" => return Ok(None),
             word if KEYWORDS.contains(&word) || FUNCTIONS.contains(&word) => return Err(GiveUp),
-            word => ExprKind::Name(word.to_string()),
+            word => builder.name(word, span),
         };
-        Ok(Some(formula.push_expr(kind, span)))
+        operand.map(Some).map_err(|_| GiveUp)
     }
 
     /// After an operand: the operator that continues the sequence, consumed with the line breaks

@@ -1,0 +1,117 @@
+//! Folding: the value of plain arithmetic, computed while it is read, without a tree.
+//!
+//! Why it exists: a file that is one flat sum of a million products (issue 8's w2) spent most of
+//! its time building six million tree nodes (and the kernel most of that handing over ~300 MB of
+//! pages) only to add them up once. When the text is nothing but numbers, `+ - * / ^ **`, unary
+//! signs, brackets and juxtaposition, nothing downstream of `eval` needs the tree, so this module
+//! folds each operator into a value the moment the shunting-yard applies it.
+//!
+//! It reads with the `fast` reader and orders with the same `Yard` as the tree builder, so the
+//! operators apply in exactly the tree's order (one precedence table, `syntax::Precedence`), and
+//! each applies with the `Number` operation, under the size limit, that the evaluator uses for that
+//! node. So the value is the tree's value. Anything else — a name, a comment, `=`, a keyword, a
+//! comparison, and any error at all (syntax, division by zero, a number past the size limit) —
+//! gives up, and the caller takes the normal route, which words every error with its span.
+
+use super::fast::{self, GiveUp};
+use super::{Build, Infix};
+use crate::eval::Limits;
+use crate::number::Number;
+use crate::syntax::{BinaryOp, SourceId, Span, UnaryOp};
+
+/// The value of `text` if it is one plain arithmetic expression (blank lines around it allowed),
+/// computed as the evaluator would compute its tree under `limits`; `None` for anything else,
+/// including any input whose evaluation would fail.
+pub fn fold(text: &str, limits: Limits) -> Option<Number> {
+    // A comment cannot change a value, but the brief of this route is "plain arithmetic only":
+    // anything unusual belongs to the route that knows the whole language.
+    if text.contains('#') {
+        return None;
+    }
+    let mut folder = Folder {
+        max_bits: limits.max_bits,
+    };
+    // Spans matter only for errors, and an error gives up: one placeholder source will do.
+    fast::read_expression(&mut folder, SourceId(0), text, limits.max_depth).map(|f| f.value)
+}
+
+/// Computes values instead of nodes, under the size limit.
+struct Folder {
+    max_bits: u64,
+}
+
+/// A value waiting on the yard, and where it was written if it is a bare number literal (two of
+/// those side by side are an error, which the yard detects).
+struct Folded {
+    value: Number,
+    literal: Option<Span>,
+}
+
+fn computed(value: Number) -> Folded {
+    Folded {
+        value,
+        literal: None,
+    }
+}
+
+impl Build for Folder {
+    type Operand = Folded;
+    type Error = GiveUp;
+
+    fn number(&mut self, written: &str, span: Span) -> Result<Folded, GiveUp> {
+        // `_` grouping is rare: look for it only when the text as written is not a literal.
+        let value = match Number::parse_literal(written, self.max_bits) {
+            None if written.contains('_') => {
+                Number::parse_literal(&written.replace('_', ""), self.max_bits)
+            }
+            other => other,
+        };
+        match value {
+            Some(Ok(value)) => Ok(Folded {
+                value,
+                literal: Some(span),
+            }),
+            _ => Err(GiveUp),
+        }
+    }
+
+    fn name(&mut self, _: &str, _: Span) -> Result<Folded, GiveUp> {
+        Err(GiveUp) // its value depends on definitions and the config
+    }
+
+    fn boolean(&mut self, _: bool, _: Span) -> Result<Folded, GiveUp> {
+        Err(GiveUp)
+    }
+
+    fn group(&mut self, inner: Folded, _: Span) -> Result<Folded, GiveUp> {
+        Ok(computed(inner.value))
+    }
+
+    fn unary(&mut self, op: UnaryOp, _: Span, operand: Folded) -> Result<Folded, GiveUp> {
+        match op {
+            UnaryOp::Neg => Ok(computed(operand.value.neg())),
+            UnaryOp::Plus => Ok(computed(operand.value)),
+            UnaryOp::Not => Err(GiveUp),
+        }
+    }
+
+    fn binary(&mut self, op: Infix, lhs: Folded, rhs: Folded) -> Result<Folded, GiveUp> {
+        let (a, b, limit) = (&lhs.value, &rhs.value, self.max_bits);
+        // The operations `Evaluator::arithmetic_op` performs for the same operators (`add_into`
+        // is `add` reusing the left side, which a sum's running total is).
+        let result = match op {
+            Infix::Binary(BinaryOp::Add) => lhs.value.add_into(b, limit),
+            Infix::Binary(BinaryOp::Sub) => a.sub(b, limit),
+            Infix::Binary(BinaryOp::Mul | BinaryOp::ImplicitMul) => a.mul(b, limit),
+            Infix::Binary(BinaryOp::Div) => a.div(b, limit),
+            Infix::Binary(BinaryOp::Pow) => a.pow(b, limit),
+            // Comparisons, `and`, `or` and alternatives are not arithmetic.
+            _ => return Err(GiveUp),
+        };
+        result.map(computed).map_err(|_| GiveUp)
+    }
+
+    fn literal_span(&self, operand: &Folded) -> Option<Span> {
+        operand.literal
+    }
+}

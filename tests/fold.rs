@@ -1,0 +1,288 @@
+//! The folding route (`parser::fold`, `program::quick_value`) must give exactly the value the tree
+//! route gives, or give up (`None`) so the tree route runs. Every test computes both and compares.
+
+use paramcount::parser::fold;
+use paramcount::program::{quick_value, Request};
+use paramcount::{Limits, Number, Value};
+use proptest::prelude::*;
+
+/// Small enough that powers stay quick, large enough that most generated values fit.
+const LIMITS: Limits = Limits {
+    max_bits: 4096,
+    max_depth: 100_000,
+};
+
+/// The value the usual route (parse into a tree, evaluate) gives, or its error's text.
+fn tree_value(text: &str, limits: Limits) -> Result<Value, String> {
+    let mut request = Request::text("t", text);
+    request.limits = limits;
+    let program = request.load().map_err(|e| format!("{e:?}"))?;
+    paramcount::evaluate(&program)
+        .map(|evaluation| evaluation.value)
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// The folded value agrees with the tree's, when there is one; returns it.
+fn agree(text: &str, limits: Limits) -> Option<Number> {
+    let folded = fold(text, limits);
+    if let Some(value) = &folded {
+        assert_eq!(
+            tree_value(text, limits),
+            Ok(Value::Number(value.clone())),
+            "fold and tree differ on {text:?}"
+        );
+    }
+    folded
+}
+
+/// Folded, to the value `expected` (as printed).
+fn folds_to(text: &str, expected: &str) {
+    match agree(text, LIMITS) {
+        Some(value) => assert_eq!(value.to_string(), expected, "{text:?}"),
+        None => panic!("fold gave up on {text:?}"),
+    }
+}
+
+fn gives_up(text: &str) {
+    assert_eq!(agree(text, LIMITS), None, "fold took {text:?}");
+}
+
+#[test]
+fn precedence_and_associativity() {
+    folds_to("-2^2", "-4");
+    folds_to("(-2)^2", "4");
+    folds_to("2^3^2", "512");
+    folds_to("2**3**2", "512");
+    folds_to("2^-1", "1/2");
+    folds_to("1-2-3", "-4");
+    folds_to("2*3/4", "3/2");
+    folds_to("12/2/3", "2");
+    folds_to("--1", "1");
+    folds_to("+-+1", "-1");
+    folds_to("-(1)^2", "-1");
+    folds_to("1+2*3^2", "19");
+}
+
+#[test]
+fn juxtaposition_and_brackets() {
+    folds_to("12(768+1)", "9228");
+    folds_to("(30522+512+2)768", "23835648");
+    folds_to("(1)(2)", "2");
+    folds_to("2 (3)", "6");
+    folds_to("[1+2)*3", "9");
+    folds_to("(1 \n + 2\n)", "3");
+    folds_to("\n\n  1\n+ 2  \n\n", "3");
+}
+
+#[test]
+fn exact_numbers() {
+    folds_to("7/2", "7/2");
+    folds_to("0.1*30", "3");
+    folds_to("0.1+0.2", "3/10");
+    folds_to("1e3", "1000");
+    folds_to("2.5E-2", "1/40");
+    folds_to("30_522 + 1_000_000", "1030522");
+    folds_to("007", "7");
+    folds_to(
+        "123456789012345678901234567890 - 1",
+        "123456789012345678901234567889",
+    );
+    folds_to("9223372036854775807 + 1", "9223372036854775808");
+    folds_to("-9223372036854775807 - 2", "-9223372036854775809");
+    folds_to("2^64 + 2^64", "36893488147419103232");
+    folds_to("2^64 + 1", "18446744073709551617");
+}
+
+#[test]
+fn anything_else_is_left_to_the_tree() {
+    for text in [
+        "x",
+        "2H",
+        "1 + x",
+        "a = 1",
+        "1 = 1",
+        "1 # why",
+        "1 == 1",
+        "1 < 2",
+        "true",
+        "not 1",
+        "1 | 2",
+        "min(1, 2)",
+        "1; 2",
+        "1\n2",
+        "2 3",
+        "-2 3",
+        "2^2 3",
+        "1 \"text\"",
+        "2×3",
+        "2 − 3",
+        "",
+        "  \n",
+        "(1",
+        "1)",
+        "1 +",
+        "if 1 then 2 else 3",
+        "1 and 2",
+    ] {
+        gives_up(text);
+    }
+}
+
+#[test]
+fn errors_are_left_to_the_tree() {
+    for text in ["1/0", "0^-1", "2^(1/2)", "10^10^10", "2^5000", "1/(1-1)"] {
+        gives_up(text);
+        assert!(tree_value(text, LIMITS).is_err(), "{text:?} has a value");
+    }
+    // The size limit applies before each operation, as on the tree: 2^4000 fits in 4096 bits, a
+    // product that might need 4001 + 101 bits is refused before it is computed.
+    assert!(agree("2^4000", LIMITS).is_some());
+    gives_up("2^4000*2^100");
+}
+
+#[test]
+fn deep_input_is_folded_without_recursion() {
+    let depth = 50_000;
+    folds_to(
+        &format!("{}1{}", "1+(".repeat(depth), ")".repeat(depth)),
+        &(depth + 1).to_string(),
+    );
+    folds_to(
+        &format!("{}7{}", "-(".repeat(depth), ")".repeat(depth)),
+        "7",
+    );
+    folds_to(&format!("{}7", "-".repeat(depth + 1)), "-7");
+    folds_to(&format!("1{}", "^1".repeat(depth)), "1");
+    // Past the depth limit, the tree route reports where.
+    let deep = format!("{}1{}", "(".repeat(1_001), ")".repeat(1_001));
+    let shallow = Limits {
+        max_depth: 1_000,
+        ..LIMITS
+    };
+    assert_eq!(fold(&deep, shallow), None);
+    assert!(tree_value(&deep, shallow).is_err());
+}
+
+#[test]
+fn quick_value_only_for_arithmetic_alone() {
+    let mut request = Request::text("t", "2^3^2");
+    assert_eq!(
+        quick_value(&mut request),
+        Some(Value::Number(Number::from_i64(512)))
+    );
+    let mut request = Request::default().expression("12(768+1)");
+    assert_eq!(
+        quick_value(&mut request),
+        Some(Value::Number(Number::from_i64(9228)))
+    );
+    // With a target, `--set`, a config, or both a formula and `-e`, the tree decides.
+    assert_eq!(quick_value(&mut Request::text("t", "1").target("x")), None);
+    assert_eq!(quick_value(&mut Request::text("t", "1").set("x=1")), None);
+    assert_eq!(
+        quick_value(&mut Request::text("t", "1").config("c.json")),
+        None
+    );
+    assert_eq!(
+        quick_value(&mut Request::text("t", "1").expression("2")),
+        None
+    );
+    assert_eq!(quick_value(&mut Request::named("bert")), None);
+}
+
+// ---- generated arithmetic ------------------------------------------------------------------------
+
+fn number() -> impl Strategy<Value = String> {
+    prop_oneof![
+        6 => (0u64..1000).prop_map(|n| n.to_string()),
+        1 => (0u64..u64::MAX).prop_map(|n| n.to_string()),
+        1 => Just("30_522".to_string()),
+        1 => Just("0.5".to_string()),
+        1 => Just("1e3".to_string()),
+        1 => Just("2.5E-2".to_string()),
+        1 => Just("0".to_string()),
+        1 => Just("007".to_string()),
+    ]
+}
+
+fn operator() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        4 => Just("+"), 3 => Just("-"), 4 => Just("*"), 2 => Just("/"), 2 => Just("^"),
+        1 => Just("**"),
+    ]
+}
+
+fn blank() -> impl Strategy<Value = &'static str> {
+    prop_oneof![4 => Just(""), 2 => Just(" "), 1 => Just("\n"), 1 => Just("\t")]
+}
+
+/// Pure arithmetic laid out as the grammar allows: operators, sign chains, brackets,
+/// juxtaposition.
+fn arithmetic() -> impl Strategy<Value = String> {
+    let leaf = (
+        prop::collection::vec(prop_oneof![Just("-"), Just("+")], 0..3),
+        number(),
+    )
+        .prop_map(|(signs, n)| format!("{}{n}", signs.concat()));
+    leaf.prop_recursive(6, 64, 6, |inner| {
+        prop_oneof![
+            (inner.clone(), blank(), operator(), blank(), inner.clone())
+                .prop_map(|(a, b1, op, b2, c)| format!("{a}{b1}{op}{b2}{c}")),
+            (
+                prop_oneof![Just("("), Just("["), Just("-("), Just("--(")],
+                blank(),
+                inner.clone(),
+                blank(),
+                prop_oneof![Just(")"), Just("]")]
+            )
+                .prop_map(|(o, b1, e, b2, c)| format!("{o}{b1}{e}{b2}{c}")),
+            ((1u32..99), prop_oneof![Just(""), Just(" ")], inner.clone())
+                .prop_map(|(n, b, e)| format!("{n}{b}({e})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})({b})")),
+        ]
+    })
+}
+
+/// Arithmetic with the things the fold does not take mixed in.
+fn beyond() -> impl Strategy<Value = String> {
+    (
+        arithmetic(),
+        prop_oneof![
+            Just(" + x"),
+            Just("H"),
+            Just(" = 3"),
+            Just(" # note"),
+            Just(" == 1"),
+            Just(" < 2"),
+            Just(" | 4"),
+            Just(" and true"),
+            Just("\n1"),
+            Just("; 1"),
+            Just("\"why\""),
+        ],
+        arithmetic(),
+    )
+        .prop_map(|(a, extra, b)| format!("({a}){extra}*({b})"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// On arithmetic the fold answers exactly when the tree does, with the tree's value.
+    #[test]
+    fn fold_is_the_tree_value(text in arithmetic()) {
+        let folded = fold(&text, LIMITS);
+        let tree = tree_value(&text, LIMITS);
+        match (&folded, &tree) {
+            (Some(value), Ok(tree)) => prop_assert_eq!(&Value::Number(value.clone()), tree),
+            // An error (division by zero, size, fractional exponent) is the tree's to word.
+            (None, Err(_)) => {}
+            _ => prop_assert!(false, "fold {:?}, tree {:?} on {:?}", folded, tree, text),
+        }
+    }
+
+    /// Outside plain arithmetic the fold gives up rather than answering.
+    #[test]
+    fn fold_gives_up_beyond_arithmetic(text in beyond()) {
+        prop_assert_eq!(fold(&text, LIMITS), None, "fold took {:?}", text);
+    }
+}
