@@ -9,8 +9,12 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::json;
 
+use paramcount::algebra::DEFAULT_MAX_TERMS;
 use paramcount::diagnostic::{self, Color};
-use paramcount::eval::{Limits, DEFAULT_MAX_BITS};
+use paramcount::eval::{
+    Limits, DEFAULT_MAX_BITS, DEFAULT_MAX_DEFINITIONS, DEFAULT_MAX_EXPONENT,
+    DEFAULT_MAX_INPUT_BYTES,
+};
 use paramcount::models;
 use paramcount::parser::DEFAULT_MAX_DEPTH;
 use paramcount::printer::NumberFormat;
@@ -96,6 +100,18 @@ struct InputArgs {
     /// Deepest nesting of brackets accepted
     #[arg(long, value_name = "LEVELS", default_value_t = DEFAULT_MAX_DEPTH)]
     max_depth: usize,
+    /// Largest input read (a formula file, standard input, a config, -e, a --set value), in bytes
+    #[arg(long = "max-input", value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
+    max_input_bytes: usize,
+    /// Largest exponent of `^` (bases other than 0 and ±1)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EXPONENT)]
+    max_exponent: u64,
+    /// Most statements (definitions, expressions, --set values) a run may have
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DEFINITIONS)]
+    max_definitions: usize,
+    /// Most terms any intermediate sum of an expansion may have
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TERMS)]
+    max_terms: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -138,6 +154,10 @@ impl InputArgs {
             limits: Limits {
                 max_bits: self.max_bits,
                 max_depth: self.max_depth,
+                max_input_bytes: self.max_input_bytes,
+                max_exponent: self.max_exponent,
+                max_definitions: self.max_definitions,
+                max_terms: self.max_terms,
             },
         }
     }
