@@ -288,6 +288,10 @@ fn expansion_of_deep_and_long_input_has_no_recursion_limit() {
         expand(&power_tower(5_000)),
         Err(Error::ExponentTooLarge { .. })
     ));
+    // Fractional coefficients make each term product cost a gcd: the work limit counts it.
+    let error = expand("(x/10 + y/7)^3000").unwrap_err();
+    assert!(error.to_string().contains("terms"), "{error}");
+    assert_eq!(expand("(x/2 + 1)^2").unwrap(), "x^2/4+x+1");
     assert!(matches!(
         expand("x^(9^9^9^9)"),
         Err(Error::ExponentTooLarge { .. })
@@ -704,5 +708,49 @@ mod fuzz_findings {
         };
         let program = Program::load(&request).unwrap();
         assert_eq!(evaluate(&program).unwrap().value.to_string(), "13");
+    }
+
+    /// eval, the first 600 s run: the target's own check was wrong, not the engine. A formula
+    /// whose value is a string holding `=` prints it after the `=` of the article line; the
+    /// target now checks the total of numbers only. Kept: the derivation is still whole.
+    #[test]
+    fn a_string_total_holding_equals_signs() {
+        let found = "\"\u{3}9\u{1b}\u{1b},\u{19}I + I*H + H \u{1b}==\u{1b}\"";
+        run_everywhere(found, small_limits());
+        let request = Request {
+            expression: Some("\"x = 1 == 2\"".into()),
+            ..Request::default()
+        };
+        let program = Program::load(&request).unwrap();
+        let article = derive(&program, Style::Article, NumberFormat::default()).unwrap();
+        assert_eq!(article.text, "\"x = 1 == 2\"=\"x = 1 == 2\"\n");
+    }
+
+    /// expand, the first 600 s run: `cab_szi e 0|3522` expands to 0 and evaluates to 3522. By
+    /// design, not a lie: to `expand` an unknown name is a symbol, so the first alternative
+    /// `cab_szi*e*0` has a value (0); to `eval` it is absent, so the default 3522 is taken. The
+    /// target now compares the two on formulas without names only.
+    #[test]
+    fn an_alternative_over_unknown_names() {
+        let text = "cab_szi e 0|3522";
+        run_everywhere(text, small_limits());
+        let request = Request {
+            expression: Some(text.into()),
+            ..Request::default()
+        };
+        let program = Program::load(&request).unwrap();
+        assert_eq!(evaluate(&program).unwrap().value.to_string(), "3522");
+        let expansion = algebra::expand_program(&program).unwrap();
+        assert_eq!(expansion.polynomial.to_string(), "0");
+    }
+
+    /// expand, the second run, after 40 s: `(2*d_att/20 or 4-321f)^19090` spent seconds in gcds:
+    /// every term product of fractional coefficients reduces a fraction. The work limit now counts
+    /// such a product as several (`product_cost` in src/algebra/polynomial.rs).
+    #[test]
+    fn a_power_of_a_sum_with_fractional_coefficients() {
+        let found = "2*d_mo2^200del*n_layer*(2*d_att/20or2^2\u{2212}321f)^19090";
+        run_everywhere(found, small_limits());
+        run_everywhere(found, Limits::default());
     }
 }

@@ -320,7 +320,9 @@ impl<'p> Expander<'p> {
             Failure::TooManyTerms { limit } => Error::Type {
                 span,
                 context: "an expansion".into(),
-                expected: format!("at most {limit} terms (and ten term products per term)"),
+                expected: format!(
+                    "at most {limit} terms (and ten term products per term, a product of large or fractional coefficients counting as several)"
+                ),
                 found: "a result with more".into(),
             }
             .into(),
