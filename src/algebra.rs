@@ -180,7 +180,11 @@ fn run(
         program.config.as_ref(),
         program.limits.max_bits,
     );
-    let mut expander = Expander::new(&scope, program.limits, options);
+    let options = Options {
+        max_terms: options.max_terms.min(program.limits.max_terms),
+        ..options.clone()
+    };
+    let mut expander = Expander::new(&scope, program.limits, &options);
     let terms = expand(&mut expander).map_err(|fault| fault.error)?;
     Ok(Expansion {
         polynomial: Polynomial::from_terms(expander.symbols.names(), terms),

@@ -142,7 +142,7 @@ impl Checkpoint {
             });
         }
         let text = read_text(path).map_err(|error| match error {
-            Error::NotText { path, .. } => Error::Checkpoint {
+            Error::NotText { path, .. } | Error::BinaryInput { path, .. } => Error::Checkpoint {
                 path,
                 message: "neither a safetensors file nor a text listing of tensors".into(),
                 help: "give .safetensors files, a model.safetensors.index.json, a directory, or `name: shape` lines".into(),

@@ -16,8 +16,12 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
+use paramcount::algebra::DEFAULT_MAX_TERMS;
 use paramcount::diagnostic::{self, Color};
-use paramcount::eval::{Limits, DEFAULT_MAX_BITS};
+use paramcount::eval::{
+    Limits, DEFAULT_MAX_BITS, DEFAULT_MAX_DEFINITIONS, DEFAULT_MAX_EXPONENT,
+    DEFAULT_MAX_INPUT_BYTES,
+};
 use paramcount::humanize::NumberStyle;
 use paramcount::parser::DEFAULT_MAX_DEPTH;
 use paramcount::program::{FormulaSource, Program, Request};
@@ -76,7 +80,7 @@ pub struct BindingArgs {
     pub sets: Vec<String>,
 }
 
-/// The limits that keep hostile input bounded.
+/// The limits that keep hostile input bounded (README, "Limits").
 #[derive(Args)]
 pub struct LimitArgs {
     /// Largest size, in bits, of any number computed
@@ -85,6 +89,18 @@ pub struct LimitArgs {
     /// Deepest nesting of brackets accepted
     #[arg(long, value_name = "LEVELS", default_value_t = DEFAULT_MAX_DEPTH)]
     pub max_depth: usize,
+    /// Largest input read (a formula file, standard input, a config, -e, a --set value), in bytes
+    #[arg(long = "max-input", value_name = "BYTES", default_value_t = DEFAULT_MAX_INPUT_BYTES)]
+    pub max_input_bytes: usize,
+    /// Largest exponent of `^` (bases other than 0 and ±1)
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_EXPONENT)]
+    pub max_exponent: u64,
+    /// Most statements (definitions, expressions, --set values) a run may have
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_DEFINITIONS)]
+    pub max_definitions: usize,
+    /// Most terms any intermediate sum of an expansion may have
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TERMS)]
+    pub max_terms: usize,
 }
 
 impl LimitArgs {
@@ -92,6 +108,10 @@ impl LimitArgs {
         Limits {
             max_bits: self.max_bits,
             max_depth: self.max_depth,
+            max_input_bytes: self.max_input_bytes,
+            max_exponent: self.max_exponent,
+            max_definitions: self.max_definitions,
+            max_terms: self.max_terms,
         }
     }
 }

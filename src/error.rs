@@ -4,7 +4,8 @@
 //! enough facts to say what to do. `diagnostic` turns an `Error` into the message with a caret that
 //! the command line prints; every variant maps to exit code 2.
 
-use crate::syntax::Span;
+use crate::number::ArithmeticError;
+use crate::syntax::{Formula, Span};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -52,8 +53,41 @@ pub enum Error {
     #[error("the exponent {exponent} is not an integer")]
     FractionalExponent { span: Span, exponent: String },
 
-    #[error("the result would need about {bits} bits, more than the limit of {limit}")]
+    #[error("the result would need {}, more than the limit of {limit}", describe_bits(*.bits))]
     TooLarge { span: Span, bits: u64, limit: u64 },
+
+    #[error("the fraction would need {}, more than the limit of {limit} for fractions", describe_bits(*.bits))]
+    FractionTooLarge { span: Span, bits: u64, limit: u64 },
+
+    #[error("the exponent {exponent} is larger than the limit of {limit}")]
+    ExponentTooLarge {
+        span: Span,
+        exponent: String,
+        limit: u64,
+    },
+
+    #[error("`{path}` is larger than the limit of {limit} bytes")]
+    InputTooLarge {
+        path: String,
+        /// How many bytes were read before stopping (at most `limit + 1`).
+        bytes: usize,
+        limit: usize,
+    },
+
+    #[error("the derivation would print more than {limit} bytes")]
+    OutputTooLarge { limit: usize },
+
+    #[error("the input has {count} statements, more than the limit of {limit}")]
+    TooManyDefinitions {
+        span: Span,
+        count: usize,
+        limit: usize,
+    },
+
+    #[error(
+        "`{path}` contains a NUL byte (offset {offset}): it looks like a binary file, not text"
+    )]
+    BinaryInput { path: String, offset: usize },
 
     #[error("{context} needs {expected}, but this is {found}")]
     Type {
@@ -89,6 +123,23 @@ pub enum Error {
         span: Span,
         key: String,
         found: String,
+    },
+
+    #[error("config key `{key}` is {found}, but {needs}")]
+    ConfigType {
+        span: Span,
+        key: String,
+        found: String,
+        /// What the place needs: "`*` needs numbers".
+        needs: String,
+    },
+
+    #[error("config key `{key}` is {value}: a size cannot be {problem}")]
+    ConfigSize {
+        span: Span,
+        key: String,
+        value: String,
+        problem: &'static str,
     },
 
     #[error("`--set {text}` has no `=`")]
@@ -134,7 +185,42 @@ pub enum Error {
     },
 }
 
+/// A size in bits for a message: exact while it means something, "more than 2^64" past `u64`.
+fn describe_bits(bits: u64) -> String {
+    if bits == u64::MAX {
+        "more than 2^64 bits".into()
+    } else {
+        format!("about {bits} bits")
+    }
+}
+
 impl Error {
+    /// The error of an arithmetic failure at `span`, whose operand (divisor, exponent) is at
+    /// `operand`.
+    pub fn arithmetic(
+        error: ArithmeticError,
+        span: Span,
+        operand: Span,
+        formula: &Formula,
+    ) -> Error {
+        match error {
+            ArithmeticError::DivisionByZero => Error::DivisionByZero { span: operand },
+            ArithmeticError::TooLarge { bits, limit } => Error::TooLarge { span, bits, limit },
+            ArithmeticError::FractionTooLarge { bits, limit } => {
+                Error::FractionTooLarge { span, bits, limit }
+            }
+            ArithmeticError::ExponentTooLarge { exponent, limit } => Error::ExponentTooLarge {
+                span: operand,
+                exponent,
+                limit,
+            },
+            ArithmeticError::FractionalExponent => Error::FractionalExponent {
+                span: operand,
+                exponent: formula.sources.slice(operand).to_string(),
+            },
+        }
+    }
+
     /// Where in the input the error is, when it is at one place.
     pub fn span(&self) -> Option<Span> {
         match self {
@@ -146,15 +232,23 @@ impl Error {
             | Error::DivisionByZero { span }
             | Error::FractionalExponent { span, .. }
             | Error::TooLarge { span, .. }
+            | Error::FractionTooLarge { span, .. }
+            | Error::ExponentTooLarge { span, .. }
+            | Error::TooManyDefinitions { span, .. }
             | Error::Type { span, .. }
             | Error::Arity { span, .. }
             | Error::AdjacentNumbers { span }
             | Error::ConfigSyntax { span, .. }
             | Error::ConfigValue { span, .. }
             | Error::Redefinition { span, .. }
-            | Error::Tensors { span, .. } => Some(*span),
+            | Error::Tensors { span, .. }
+            | Error::ConfigType { span, .. }
+            | Error::ConfigSize { span, .. } => Some(*span),
             Error::Io { .. }
             | Error::NotText { .. }
+            | Error::InputTooLarge { .. }
+            | Error::OutputTooLarge { .. }
+            | Error::BinaryInput { .. }
             | Error::ConfigNotObject { .. }
             | Error::SetSyntax { .. }
             | Error::UnknownFormula { .. }
@@ -181,11 +275,16 @@ impl Error {
             Error::DivisionByZero { .. } => "this divisor is zero".into(),
             Error::FractionalExponent { .. } => "this exponent".into(),
             Error::TooLarge { .. } => "this result is too large".into(),
+            Error::FractionTooLarge { .. } => "this fraction is too large".into(),
+            Error::ExponentTooLarge { .. } => "this exponent".into(),
+            Error::TooManyDefinitions { .. } => "the limit is passed here".into(),
             Error::Type { found, .. } => format!("this is {found}"),
             Error::Arity { .. } => "this call".into(),
             Error::AdjacentNumbers { .. } => "between these numbers".into(),
             Error::ConfigSyntax { .. } => "the JSON breaks here".into(),
-            Error::ConfigValue { .. } => "read from the config here".into(),
+            Error::ConfigValue { .. } | Error::ConfigType { .. } | Error::ConfigSize { .. } => {
+                "read from the config here".into()
+            }
             Error::Redefinition { .. } => "defined again here".into(),
             Error::Tensors { label, .. } => label.clone(),
             _ => String::new(),
@@ -221,6 +320,12 @@ impl Error {
             Error::DivisionByZero { .. } => "check the value of the divisor (a config key may be 0)".into(),
             Error::FractionalExponent { .. } => "exponents must be whole numbers; use floor() or ceil() to round one".into(),
             Error::TooLarge { .. } => "raise the limit with --max-bits if this size is really meant".into(),
+            Error::FractionTooLarge { .. } => "fractions are reduced with a gcd whose cost grows with the square of their size, so they may use 1/64 of --max-bits; raise --max-bits if this size is really meant".into(),
+            Error::ExponentTooLarge { .. } => "raise the limit with --max-exponent if this power is really meant".into(),
+            Error::InputTooLarge { .. } => "raise the limit with --max-input (in bytes) if this input is really meant".into(),
+            Error::OutputTooLarge { .. } => "print the value alone with `paramcount eval`, or raise the limit with --max-input (in bytes)".into(),
+            Error::TooManyDefinitions { .. } => "raise the limit with --max-definitions if this many are really meant".into(),
+            Error::BinaryInput { .. } => "give a formula file, a config or a text document; a NUL byte never occurs in text".into(),
             Error::Type { .. } => return None,
             Error::Arity { .. } => return None,
             Error::AdjacentNumbers { .. } => {
@@ -228,6 +333,12 @@ impl Error {
             }
             Error::ConfigSyntax { .. } => "fix the JSON at the place shown".into(),
             Error::ConfigNotObject { .. } => "a config.json looks like {\"hidden_size\": 768, ...}".into(),
+            Error::ConfigType { key, .. } => format!(
+                "write it in the config as a JSON number without quotes (\"{key}\": 768), or give --set {key}=VALUE"
+            ),
+            Error::ConfigSize { key, .. } => format!(
+                "fix `{key}` in the config (a positive whole number), or give --set {key}=VALUE"
+            ),
             Error::ConfigValue { key, .. } => {
                 format!("give a number with --set {key}=VALUE, or use another key")
             }

@@ -19,23 +19,48 @@ use crate::syntax::{
     BinaryOp, ExprId, ExprKind, Function, Span, StatementId, StatementKind, UnaryOp,
 };
 
-/// Bounds on what one run may compute.
+/// Bounds on what one run may read and compute: whatever the input, a run ends in bounded time
+/// and memory with a value or an error that names the limit and its flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Limits {
-    /// Largest number, in bits, any intermediate result may have.
+    /// Largest number, in bits, any intermediate result may have (`--max-bits`). Fractions may use
+    /// a share of it (`number::fraction_limit`).
     pub max_bits: u64,
-    /// Deepest nesting of brackets the parser accepts.
+    /// Deepest nesting of brackets the parser accepts (`--max-depth`).
     pub max_depth: usize,
+    /// Largest input, in bytes: a formula file, standard input, a config, a document, an `-e`
+    /// expression or a `--set` value (`--max-input`).
+    pub max_input_bytes: usize,
+    /// Largest exponent of `^`, in magnitude, for bases other than 0 and ±1 (`--max-exponent`).
+    pub max_exponent: u64,
+    /// Most statements (definitions, expressions, overrides) one run may have
+    /// (`--max-definitions`).
+    pub max_definitions: usize,
+    /// Most terms any intermediate sum of an expansion may have (`--max-terms`).
+    pub max_terms: usize,
 }
 
-/// About five million decimal digits: past any real model, and enough for a million-digit result.
-pub const DEFAULT_MAX_BITS: u64 = 1 << 24;
+/// About 1.26 million decimal digits: past any real model, enough for a million-digit result,
+/// and small enough that the quadratic steps of big-integer arithmetic (division, printing) stay
+/// within a few seconds.
+pub const DEFAULT_MAX_BITS: u64 = 1 << 22;
+/// An exponent past this is refused before any multiplication (a million-digit power of 3 has an
+/// exponent of about two million).
+pub const DEFAULT_MAX_EXPONENT: u64 = 1 << 22;
+/// 64 MiB: a million-term formula is 13 MB; a web page to scan a few.
+pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 << 20;
+/// A real formula file has tens of definitions; a generated one a hundred thousand.
+pub const DEFAULT_MAX_DEFINITIONS: usize = 1_000_000;
 
 impl Default for Limits {
     fn default() -> Limits {
         Limits {
             max_bits: DEFAULT_MAX_BITS,
             max_depth: crate::parser::DEFAULT_MAX_DEPTH,
+            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
+            max_exponent: DEFAULT_MAX_EXPONENT,
+            max_definitions: DEFAULT_MAX_DEFINITIONS,
+            max_terms: crate::algebra::DEFAULT_MAX_TERMS,
         }
     }
 }
@@ -136,11 +161,28 @@ pub struct Evaluator<'s> {
     in_alternative: bool,
     /// How many `expr` calls are on the stack.
     depth: usize,
+    /// What the renderers printed of numbers so far (see `digits`).
+    printed: std::cell::RefCell<Printed>,
 }
 
 /// How many levels of evaluation run between two stack checks. A level takes well under a
 /// kilobyte of stack in a debug build, so 16 fit in the red zone many times over.
 const GROW_EVERY: usize = 16;
+
+/// Digits printed by the renderers: a derivation may show one million-digit size many times, and
+/// converting it to decimal takes a fraction of a second each time, so large numbers are converted
+/// once; and the digits printed in all are bounded by the input limit, so the output is too.
+#[derive(Default)]
+struct Printed {
+    total: usize,
+    /// Bits of the values recorded for the JSON tree.
+    recorded_bits: u64,
+    overflowed: bool,
+    large: Vec<(num_bigint::BigInt, std::rc::Rc<str>)>,
+}
+
+/// Integers of more bits than this are converted to decimal once per derivation.
+const LARGE_BITS: u64 = 8192;
 
 fn is_arithmetic(op: BinaryOp) -> bool {
     matches!(
@@ -160,7 +202,57 @@ impl<'s> Evaluator<'s> {
             recorded: None,
             in_alternative: false,
             depth: 0,
+            printed: Default::default(),
         }
+    }
+
+    /// The decimal digits of `n` for a renderer. Past the output limit (`Limits::max_input_bytes`
+    /// digits in all) it prints `…` instead, and `printing_overflowed` says so.
+    pub fn digits(&self, n: &num_bigint::BigInt) -> std::rc::Rc<str> {
+        let mut printed = self.printed.borrow_mut();
+        let estimate = usize::try_from(n.bits() * 3 / 10 + 1).unwrap_or(usize::MAX);
+        if printed.overflowed
+            || printed.total.saturating_add(estimate) > self.limits.max_input_bytes
+        {
+            printed.overflowed = true;
+            return "…".into();
+        }
+        printed.total += estimate;
+        if n.bits() <= LARGE_BITS {
+            return n.to_string().into();
+        }
+        if let Some((_, text)) = printed.large.iter().find(|(m, _)| m == n) {
+            return text.clone();
+        }
+        let text: std::rc::Rc<str> = n.to_string().into();
+        printed.large.push((n.clone(), text.clone()));
+        text
+    }
+
+    /// Counts `bytes` of text a renderer prints against the output limit; false past it (and
+    /// `printing_overflowed` then says so).
+    pub fn charge_output(&self, bytes: usize) -> bool {
+        let mut printed = self.printed.borrow_mut();
+        printed.total = printed.total.saturating_add(bytes);
+        if printed.total > self.limits.max_input_bytes {
+            printed.overflowed = true;
+        }
+        !printed.overflowed
+    }
+
+    /// Whether `pending` more bytes still fit in the output limit; past it, marks the output as
+    /// overflowed.
+    pub fn output_fits(&self, pending: usize) -> bool {
+        let mut printed = self.printed.borrow_mut();
+        if printed.total.saturating_add(pending) > self.limits.max_input_bytes {
+            printed.overflowed = true;
+        }
+        !printed.overflowed
+    }
+
+    /// Whether a renderer stopped printing numbers at the output limit.
+    pub fn printing_overflowed(&self) -> bool {
+        self.printed.borrow().overflowed
     }
 
     /// Keep every node's value, for renderers that print them all.
@@ -338,6 +430,16 @@ impl<'s> Evaluator<'s> {
 
     fn record(&mut self, id: ExprId, value: &Value) {
         if let Some(recorded) = &mut self.recorded {
+            // Every partial sum of a chain of million-digit numbers would be kept: the values
+            // kept are bounded as the digits printed are (a bit is about 0.3 digits).
+            let printed = self.printed.get_mut();
+            let bits = value.as_number().map_or(64, Number::bits);
+            printed.recorded_bits = printed.recorded_bits.saturating_add(bits);
+            let budget = (self.limits.max_input_bytes as u64).saturating_mul(4);
+            if printed.recorded_bits > budget {
+                printed.overflowed = true;
+                return;
+            }
             recorded.insert(id, value.clone());
         }
     }
@@ -411,7 +513,10 @@ impl<'s> Evaluator<'s> {
             Resolution::Override(id) | Resolution::Definition(id) => {
                 self.statement_used_at(id, Some(span))
             }
-            Resolution::Config(Lookup::Number(n)) => Ok(Value::Number(n)),
+            Resolution::Config(Lookup::Number(n)) => {
+                self.check_config_size(name, &n, span)?;
+                Ok(Value::Number(n))
+            }
             Resolution::Config(Lookup::Bool(b)) => Ok(Value::Bool(b)),
             Resolution::Config(Lookup::Str(s)) => Ok(Value::Str(s)),
             Resolution::Config(Lookup::Absent) => Err(Error::UnknownName {
@@ -512,7 +617,8 @@ impl<'s> Evaluator<'s> {
             BinaryOp::Sub => a.sub(b, limit),
             BinaryOp::Mul | BinaryOp::ImplicitMul => a.mul(b, limit),
             BinaryOp::Div => a.div(b, limit),
-            BinaryOp::Pow => a.pow(b, limit),
+            BinaryOp::Pow => crate::number::check_exponent(a, b, self.limits.max_exponent)
+                .and_then(|()| a.pow(b, limit)),
             _ => return Err(self.type_error(lhs, &symbol(), "true or false", left)),
         };
         let operand_span = self.scope.formula().expr(rhs).span;
@@ -595,6 +701,14 @@ impl<'s> Evaluator<'s> {
     }
 
     fn type_error(&self, at: ExprId, context: &str, expected: &str, found: &Value) -> Error {
+        if let Some(key) = self.config_key_of(at) {
+            return Error::ConfigType {
+                span: self.scope.formula().expr(at).span,
+                key,
+                found: found.describe(),
+                needs: format!("{context} needs {expected}"),
+            };
+        }
         Error::Type {
             span: self.scope.formula().expr(at).span,
             context: context.to_string(),
@@ -603,17 +717,98 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    /// The config key whose value `at` is, when it is a name bound to one (directly, or through
+    /// definitions such as `H = hidden_size | n_embd`): a wrong type there is the config's.
+    fn config_key_of(&self, at: ExprId) -> Option<String> {
+        let formula = self.scope.formula();
+        let mut id = at;
+        let mut within = self.active.last().copied()?;
+        for _ in 0..16 {
+            let name = match &formula.expr(id).kind {
+                ExprKind::Name(name) => name,
+                ExprKind::Group(inner) => {
+                    id = *inner;
+                    continue;
+                }
+                ExprKind::Alternatives(alternatives) => {
+                    let taken = self.choices.get(&id).copied().unwrap_or(0);
+                    id = *alternatives.get(taken)?;
+                    continue;
+                }
+                _ => return None,
+            };
+            match self.scope.resolve(name, within) {
+                Resolution::Config(_) => return Some(name.clone()),
+                Resolution::Definition(statement) | Resolution::Override(statement) => {
+                    within = statement;
+                    id = formula.statement(statement).value();
+                }
+            }
+        }
+        None
+    }
+
+    /// Config values where a model's size is read: a negative, fractional or zero number of
+    /// heads, layers or hidden units has no meaning, and counting with it would print a number
+    /// that is not a parameter count.
+    fn check_config_size(&self, key: &str, n: &Number, span: Span) -> Result<()> {
+        let last = key.rsplit('.').next().unwrap_or(key);
+        if !SIZE_KEYS.contains(&last) {
+            return Ok(());
+        }
+        let problem = if n.is_negative() {
+            "negative"
+        } else if n.is_zero() {
+            "zero"
+        } else if !n.is_integer() {
+            "not a whole number"
+        } else {
+            return Ok(());
+        };
+        Err(Error::ConfigSize {
+            span,
+            key: key.to_string(),
+            value: n.to_string(),
+            problem,
+        })
+    }
+
     fn arithmetic(&self, error: ArithmeticError, span: Span, operand: Span) -> Error {
         match error {
             ArithmeticError::DivisionByZero => Error::DivisionByZero { span: operand },
-            ArithmeticError::TooLarge { bits, limit } => Error::TooLarge { span, bits, limit },
-            ArithmeticError::FractionalExponent => Error::FractionalExponent {
-                span: operand,
-                exponent: self.scope.formula().sources.slice(operand).to_string(),
-            },
+            other => Error::arithmetic(other, span, operand, self.scope.formula()),
         }
     }
 }
+
+/// Config keys that hold a count of something a model has at least one of (Hugging Face names).
+const SIZE_KEYS: &[&str] = &[
+    "vocab_size",
+    "hidden_size",
+    "num_hidden_layers",
+    "num_attention_heads",
+    "num_key_value_heads",
+    "intermediate_size",
+    "n_embd",
+    "n_layer",
+    "n_head",
+    "n_positions",
+    "d_model",
+    "d_ff",
+    "d_kv",
+    "num_heads",
+    "num_layers",
+    "ffn_dim",
+    "dim",
+    "n_layers",
+    "n_heads",
+    "hidden_dim",
+    "embedding_size",
+    "max_position_embeddings",
+    "patch_size",
+    "image_size",
+    "num_channels",
+];
 
 fn op_expects_unary(op: UnaryOp) -> &'static str {
     match op {

@@ -42,6 +42,66 @@ pub enum ArithmeticError {
     },
     /// An exponent that is not an integer.
     FractionalExponent,
+    /// A fraction (a result that is not whole) larger than `limit` bits: reducing it takes a gcd,
+    /// whose cost grows with the square of its size.
+    FractionTooLarge {
+        bits: u64,
+        limit: u64,
+    },
+    /// An exponent past the limit on exponents (`exponent` says how large, in words).
+    ExponentTooLarge {
+        exponent: String,
+        limit: u64,
+    },
+}
+
+/// The share of the bit limit that a fraction may use. num-bigint reduces fractions with a binary
+/// gcd, quadratic in the size: a 4-million-bit fraction takes minutes, a 65,536-bit one 0.05 s.
+const FRACTION_SHARE: u64 = 64;
+
+/// The largest fraction, in bits (numerator and denominator together), under a bit limit.
+pub fn fraction_limit(limit: u64) -> u64 {
+    (limit / FRACTION_SHARE).max(limit.min(4096))
+}
+
+fn check_fraction(bits: u64, limit: u64) -> Result<(), ArithmeticError> {
+    let limit = fraction_limit(limit);
+    if bits > limit {
+        Err(ArithmeticError::FractionTooLarge { bits, limit })
+    } else {
+        Ok(())
+    }
+}
+
+/// Refuses `base ^ exponent` when the exponent is past `max_exponent` (in magnitude). 0, 1 and -1
+/// stay small under any power, so their exponents are not limited.
+pub fn check_exponent(
+    base: &Number,
+    exponent: &Number,
+    max_exponent: u64,
+) -> Result<(), ArithmeticError> {
+    if matches!(base.0, Repr::Small(-1..=1)) {
+        return Ok(());
+    }
+    let within = match &exponent.0 {
+        Repr::Small(e) => e.unsigned_abs() <= max_exponent,
+        Repr::Big(e) => e.magnitude().to_u64().is_some_and(|e| e <= max_exponent),
+        // A fractional exponent is its own error.
+        Repr::Ratio(_) => true,
+    };
+    if within {
+        return Ok(());
+    }
+    let digits = exponent.to_string();
+    let exponent = if digits.len() > 30 {
+        format!("of {} digits", digits.trim_start_matches('-').len())
+    } else {
+        digits
+    };
+    Err(ArithmeticError::ExponentTooLarge {
+        exponent,
+        limit: max_exponent,
+    })
 }
 
 /// `bits(a) + bits(b)` bounds the size of a product; a sum needs at most one bit more than its
@@ -244,7 +304,7 @@ impl Number {
             }
         }
         check(self.bits().max(other.bits()) + 1, limit)?;
-        Ok(self.add_big(other))
+        self.add_big(other, limit)
     }
 
     /// `self + other`, the same as `add`, reusing `self`'s digits: the fold of a long sum grows
@@ -265,16 +325,19 @@ impl Number {
         }
     }
 
-    fn add_big(&self, other: &Number) -> Number {
+    fn add_big(&self, other: &Number, limit: u64) -> Result<Number, ArithmeticError> {
         // Added by reference: a long sum grows one big total, which is not copied for every term.
-        match (&self.0, &other.0) {
+        Ok(match (&self.0, &other.0) {
             (Repr::Big(a), Repr::Big(b)) => Number::from_bigint(a + b),
             (Repr::Big(a), Repr::Small(b)) | (Repr::Small(b), Repr::Big(a)) => {
                 Number::from_bigint(a + *b)
             }
             (Repr::Small(a), Repr::Small(b)) => Number::from_bigint(BigInt::from(*a) + *b),
-            _ => Number::from_ratio(self.to_ratio() + other.to_ratio()),
-        }
+            _ => {
+                check_fraction(self.bits() + other.bits(), limit)?;
+                Number::from_ratio(self.to_ratio() + other.to_ratio())
+            }
+        })
     }
 
     pub fn neg(&self) -> Number {
@@ -307,7 +370,10 @@ impl Number {
         Ok(
             match (self.to_bigint_lossless(), other.to_bigint_lossless()) {
                 (Some(a), Some(b)) => Number::from_bigint(a * b),
-                _ => Number::from_ratio(self.to_ratio() * other.to_ratio()),
+                _ => {
+                    check_fraction(self.bits() + other.bits(), limit)?;
+                    Number::from_ratio(self.to_ratio() * other.to_ratio())
+                }
             },
         )
     }
@@ -322,7 +388,33 @@ impl Number {
             }
         }
         check(self.bits() + other.bits(), limit)?;
+        if let Repr::Small(1) = self.0 {
+            return Ok(other.recip());
+        }
+        if let (Some(a), Some(b)) = (self.to_bigint_lossless(), other.to_bigint_lossless()) {
+            let (quotient, remainder) = a.div_rem(&b);
+            if remainder.is_zero() {
+                return Ok(Number::from_bigint(quotient));
+            }
+        }
+        check_fraction(self.bits() + other.bits(), limit)?;
         Ok(Number::from_ratio(self.to_ratio() / other.to_ratio()))
+    }
+
+    /// `1 / self` for a non-zero number: the reciprocal of a reduced fraction is reduced, so no
+    /// gcd is needed (`1e-1000000` costs one power of ten).
+    fn recip(&self) -> Number {
+        let (numer, denom) = self.to_fraction();
+        let (numer, denom) = if numer.is_negative() {
+            (-denom, -numer)
+        } else {
+            (denom, numer)
+        };
+        if denom.is_one() {
+            Number::from_bigint(numer)
+        } else {
+            Number(Repr::Ratio(Box::new(BigRational::new_raw(numer, denom))))
+        }
     }
 
     /// `self ^ exponent` for an integer exponent; a negative exponent gives the reciprocal.
@@ -370,7 +462,7 @@ impl Number {
             Number(Repr::Ratio(Box::new(BigRational::new_raw(numer, denom))))
         };
         if exponent.is_negative() {
-            Number::from_i64(1).div(&power, limit)
+            Ok(power.recip())
         } else {
             Ok(power)
         }

@@ -100,6 +100,7 @@ impl<'e, 's> Printer<'e, 's> {
     pub fn expr(&self, id: ExprId, within: StatementId) -> String {
         let mut out = String::new();
         self.write(&mut out, id, within, TOP);
+        self.evaluator.charge_output(out.len());
         out
     }
 
@@ -119,17 +120,18 @@ impl<'e, 's> Printer<'e, 's> {
             (true, Dialect::Latex) => group_digits(&digits, "\\,"),
         };
         let (numer, denom) = n.to_fraction();
+        let digits = |n: &num_bigint::BigInt| self.evaluator.digits(n).to_string();
         if n.is_integer() {
-            return group(numer.to_string());
+            return group(digits(&numer));
         }
         match self.dialect {
-            Dialect::Plain => format!("{}/{}", group(numer.to_string()), group(denom.to_string())),
+            Dialect::Plain => format!("{}/{}", group(digits(&numer)), group(digits(&denom))),
             Dialect::Latex => {
                 let sign = if n.is_negative() { "-" } else { "" };
                 format!(
                     "{sign}\\frac{{{}}}{{{}}}",
-                    group(numer.magnitude().to_string()),
-                    group(denom.to_string())
+                    group(digits(&numer).trim_start_matches('-').to_string()),
+                    group(digits(&denom))
                 )
             }
         }
@@ -257,6 +259,11 @@ impl<'e, 's> Printer<'e, 's> {
     }
 
     fn write(&self, out: &mut String, id: ExprId, within: StatementId, context: Context) {
+        // Inlining parts can double the text at each level (`a2 = a1+a1`, `a3 = a2+a2`, ...):
+        // printing stops at the output limit, and the renderer reports it.
+        if !self.evaluator.output_fits(out.len()) {
+            return;
+        }
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
             let (id, within) = self.follow(id, within);
             let parenthesize = Self::needs_parentheses(self.shape(id, within), context);

@@ -137,25 +137,65 @@ pub struct Program {
     pub builtin: Option<&'static models::Builtin>,
 }
 
-/// Reads a file as UTF-8 text; `-` is standard input.
+/// Reads a file as UTF-8 text; `-` is standard input. At most the default input limit is read
+/// (`read_text_within` takes another).
 pub fn read_text(path: &str) -> Result<String> {
-    let bytes = if path == "-" {
-        let mut buffer = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buffer).map_err(|e| Error::Io {
-            path: "<stdin>".into(),
-            message: e.to_string(),
-        })?;
-        buffer
-    } else {
-        std::fs::read(path).map_err(|e| Error::Io {
-            path: path.to_string(),
-            message: io_message(&e),
-        })?
+    read_text_within(path, crate::eval::DEFAULT_MAX_INPUT_BYTES)
+}
+
+/// Reads a file as UTF-8 text, refusing more than `max_bytes` (without reading past them: a
+/// device such as `/dev/zero` or an endless pipe ends in an error, not in exhausted memory), and
+/// refusing binary files (a NUL byte) and text that is not UTF-8.
+pub fn read_text_within(path: &str, max_bytes: usize) -> Result<String> {
+    use std::io::Read;
+    let io_error = |e: std::io::Error| Error::Io {
+        path: display_name(path),
+        message: io_message(&e),
     };
+    let limit = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
+    } else {
+        std::fs::File::open(path)
+            .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+            .map_err(io_error)?;
+    }
+    if bytes.len() > max_bytes {
+        return Err(Error::InputTooLarge {
+            path: display_name(path),
+            bytes: bytes.len(),
+            limit: max_bytes,
+        });
+    }
+    if let Some(offset) = bytes.iter().position(|b| *b == 0) {
+        return Err(Error::BinaryInput {
+            path: display_name(path),
+            offset,
+        });
+    }
     String::from_utf8(bytes).map_err(|e| Error::NotText {
         path: display_name(path),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Refuses a text given directly (`-e`, `--set`, a library caller's text) past `max_bytes`.
+pub fn check_size(name: &str, text: &str, max_bytes: usize) -> Result<()> {
+    if text.len() > max_bytes {
+        return Err(Error::InputTooLarge {
+            path: name.to_string(),
+            bytes: text.len(),
+            limit: max_bytes,
+        });
+    }
+    Ok(())
 }
 
 /// A name defined twice in one file is almost always a mistake (most often a claim written as
@@ -177,6 +217,20 @@ fn reject_redefinitions(formula: &Formula, statements: &[StatementId]) -> Result
         seen.insert(&definition.name, definition.name_span);
     }
     Ok(())
+}
+
+/// Refuses a formula with more statements than `max_definitions`, pointing at the first one past
+/// the limit.
+pub fn check_statement_count(formula: &Formula, max_definitions: usize) -> Result<()> {
+    let count = formula.statements.len();
+    if count <= max_definitions {
+        return Ok(());
+    }
+    Err(Error::TooManyDefinitions {
+        span: formula.statements[max_definitions].span,
+        count,
+        limit: max_definitions,
+    })
 }
 
 fn io_message(error: &std::io::Error) -> String {
@@ -237,10 +291,12 @@ impl Program {
         Option<&'static models::Builtin>,
     )> {
         let max_depth = request.limits.max_depth;
+        let max_bytes = request.limits.max_input_bytes;
+        let max_definitions = request.limits.max_definitions;
 
         let config = match &request.config {
             Some(path) => {
-                let text = read_text(path)?;
+                let text = read_text_within(path, max_bytes)?;
                 let source = formula.sources.add(display_name(path), text);
                 Some(Config::parse(
                     &formula.sources,
@@ -281,10 +337,13 @@ impl Program {
         let mut file_statements = Vec::new();
         if let Some(source) = formula_source {
             let (name, text) = match source {
-                FormulaSource::Text { name, text } => (name, text),
+                FormulaSource::Text { name, text } => {
+                    check_size(&name, &text, max_bytes)?;
+                    (name, text)
+                }
                 FormulaSource::Named(name) => {
                     if name == "-" || Path::new(&name).is_file() {
-                        (display_name(&name), read_text(&name)?)
+                        (display_name(&name), read_text_within(&name, max_bytes)?)
                     } else if let Some(b) = models::find(&name) {
                         builtin = Some(b);
                         (format!("builtin:{}", b.name), b.text.to_string())
@@ -293,7 +352,7 @@ impl Program {
                         || Path::new(&name).exists()
                     {
                         // Looks like a path: say what is wrong with the path.
-                        (display_name(&name), read_text(&name)?)
+                        (display_name(&name), read_text_within(&name, max_bytes)?)
                     } else {
                         return Err(Error::UnknownFormula {
                             name,
@@ -305,6 +364,7 @@ impl Program {
             let source = formula.sources.add(name, text);
             file_statements = parser::parse_file(formula, source, max_depth)?;
             reject_redefinitions(formula, &file_statements)?;
+            check_statement_count(formula, max_definitions)?;
         }
 
         for set in &request.sets {
@@ -315,6 +375,7 @@ impl Program {
             if name.is_empty() {
                 return Err(Error::SetSyntax { text: set.clone() });
             }
+            check_size(&format!("--set {name}"), value, max_bytes)?;
             let source = formula
                 .sources
                 .add(format!("--set {name}"), value.to_string());
@@ -323,12 +384,14 @@ impl Program {
 
         let inline = match &request.expression {
             Some(text) => {
+                check_size("-e", text, max_bytes)?;
                 let source = formula.sources.add("-e", text.clone());
                 Some(parser::parse_inline(formula, source, max_depth)?)
             }
             None => None,
         };
 
+        check_statement_count(formula, max_definitions)?;
         let target = choose_target(
             formula,
             request.target.as_deref(),

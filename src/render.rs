@@ -11,7 +11,7 @@ use serde_json::{json, Value as Json};
 
 use crate::bind::Resolution;
 use crate::config::Lookup;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Provenance, Value};
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::printer::{Dialect, Form, NumberFormat, Printer};
@@ -74,14 +74,20 @@ pub fn render(
         value,
         format,
     };
-    Ok(match style {
+    let text = match style {
         Style::Article => d.article(),
         Style::Symbolic => d.symbolic(),
         Style::Steps => d.steps(),
         Style::Markdown => d.markdown(),
         Style::Latex => d.latex(),
         Style::Json => d.json(),
-    })
+    };
+    if evaluator.printing_overflowed() {
+        return Err(Error::OutputTooLarge {
+            limit: evaluator.limits().max_input_bytes,
+        });
+    }
+    Ok(text)
 }
 
 struct Derivation<'e, 's> {
@@ -584,7 +590,7 @@ impl<'e, 's> Derivation<'e, 's> {
                 })
             })
             .collect();
-        let document = json!({
+        let mut document = json!({
             "target": self.target_name(),
             "value": plain(&self.value),
             "explanation": self.explanation(self.target),
@@ -592,10 +598,26 @@ impl<'e, 's> Derivation<'e, 's> {
             "substituted": self.plain(Form::Substituted),
             "variables": sizes,
             "parts": parts,
-            "tree": tree,
         });
+        // Moved in, not through `json!`: that would serialize the tree again, recursively.
+        if let Some(object) = document.as_object_mut() {
+            object.insert("tree".into(), tree);
+        }
         let depth = json_depth_hint(self.formula());
-        let render = || serde_json::to_string_pretty(&document).unwrap_or_default();
+        // Dropping the document recurses as serializing it does, so both happen on the grown stack.
+        // Pretty printing indents every level: a deep tree would print a quadratic number of
+        // spaces, so past a depth no reader follows, the JSON is written compact.
+        let pretty = json_depth(&document) <= PRETTY_DEPTH;
+        let render = move || {
+            let text = if pretty {
+                serde_json::to_string_pretty(&document)
+            } else {
+                serde_json::to_string(&document)
+            }
+            .unwrap_or_default();
+            drop(document);
+            text
+        };
         let text = if depth < 200 {
             render()
         } else {
@@ -640,7 +662,15 @@ impl<'e, 's> Derivation<'e, 's> {
                 "call" => object.insert("function".into(), detail),
                 _ => None,
             };
-            object.insert("text".into(), json!(formula.text(id)));
+            // Each node repeats the text of its subtree: nested input would make the output
+            // quadratic in its length, so the text is bounded as the digits are.
+            let text = formula.text(id);
+            let text = if self.evaluator.charge_output(text.len()) {
+                text
+            } else {
+                "…"
+            };
+            object.insert("text".into(), json!(text));
             object.insert("value".into(), json!(value));
             object.insert("span".into(), self.span_json(node.span));
             if let Some(choice) = self.evaluator.choice(id) {
@@ -694,6 +724,24 @@ impl<'e, 's> Derivation<'e, 's> {
             Json::Object(object)
         })
     }
+}
+
+/// The deepest JSON that is printed indented.
+const PRETTY_DEPTH: usize = 400;
+
+/// How deep a JSON value nests, without recursion.
+fn json_depth(value: &Json) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 1usize)];
+    while let Some((value, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match value {
+            Json::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            Json::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// An upper bound of the tree's depth, for sizing the stack serde_json needs.

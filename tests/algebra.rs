@@ -217,6 +217,8 @@ fn limits_stop_runaway_expansions() {
     let error = expand_statement(&p, p.target, &options).unwrap_err();
     assert!(error.to_string().contains("terms"), "{error}");
     let error = expand_program(&program("x*10^10^10", &[])).unwrap_err();
+    assert!(matches!(error, Error::ExponentTooLarge { .. }), "{error}");
+    let error = expand_program(&program("x*10^2000000", &[])).unwrap_err();
     assert!(matches!(error, Error::TooLarge { .. }), "{error}");
     let error = expand_program(&program("x^2000000000*x^2000000000", &[])).unwrap_err();
     assert!(error.to_string().contains("exponent"), "{error}");

@@ -354,12 +354,18 @@ fn errors_have_place_caret_and_help() {
     );
     assert!(stderr.contains("bad.json:4:1"), "{stderr}");
 
-    let stderr = error_of(&["eval", "-e", "10^10^10"]);
+    let stderr = error_of(&["eval", "-e", "10^2000000"]);
     assert!(
-        stderr.contains("more than the limit of 16777216"),
+        stderr.contains("more than the limit of 4194304"),
         "{stderr}"
     );
     assert!(stderr.contains("--max-bits"));
+    let stderr = error_of(&["eval", "-e", "10^10^10"]);
+    assert!(
+        stderr.contains("the exponent 10000000000 is larger than the limit of 4194304"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--max-exponent"));
 
     let deep = format!("{}1{}", "(".repeat(2_000), ")".repeat(2_000));
     let stderr = error_of(&["eval", "-e", &deep, "--max-depth", "1000"]);

@@ -10,6 +10,10 @@ use proptest::prelude::*;
 const LIMITS: Limits = Limits {
     max_bits: 4096,
     max_depth: 100_000,
+    max_input_bytes: paramcount::eval::DEFAULT_MAX_INPUT_BYTES,
+    max_exponent: paramcount::eval::DEFAULT_MAX_EXPONENT,
+    max_definitions: paramcount::eval::DEFAULT_MAX_DEFINITIONS,
+    max_terms: paramcount::algebra::DEFAULT_MAX_TERMS,
 };
 
 /// The value the usual route (parse into a tree, evaluate) gives, or its error's text.
@@ -285,4 +289,24 @@ proptest! {
     fn fold_gives_up_beyond_arithmetic(text in beyond()) {
         prop_assert_eq!(fold(&text, LIMITS), None, "fold took {:?}", text);
     }
+}
+
+#[test]
+fn the_exponent_and_input_limits_send_the_input_to_the_usual_route() {
+    // Within the size limit but past --max-exponent: the fold must not answer where the tree
+    // route refuses.
+    let limits = Limits {
+        max_exponent: 50,
+        ..Limits::default()
+    };
+    let mut request = Request::text("t", "2^100");
+    request.limits = limits;
+    assert_eq!(quick_value(&mut request), None);
+    let limits = Limits {
+        max_input_bytes: 4,
+        ..Limits::default()
+    };
+    let mut request = Request::text("t", "1+2+3");
+    request.limits = limits;
+    assert_eq!(quick_value(&mut request), None);
 }

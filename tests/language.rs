@@ -256,8 +256,10 @@ fn errors_are_values_not_panics() {
     assert!(matches!(error("1/0"), Error::DivisionByZero { .. }));
     assert!(matches!(error("0^-1"), Error::DivisionByZero { .. }));
     assert!(matches!(error("2^(1/2)"), Error::FractionalExponent { .. }));
-    assert!(matches!(error("10^10^10"), Error::TooLarge { .. }));
-    assert!(matches!(error("9^9^9^9"), Error::TooLarge { .. }));
+    // The exponent 10^10 is past --max-exponent before any multiplication.
+    assert!(matches!(error("10^10^10"), Error::ExponentTooLarge { .. }));
+    assert!(matches!(error("9^9^9^9"), Error::ExponentTooLarge { .. }));
+    assert!(matches!(error("10^2000000"), Error::TooLarge { .. }));
     assert!(matches!(error("1e99999999999"), Error::TooLarge { .. }));
     assert!(matches!(error("undefined_name"), Error::UnknownName { .. }));
     assert!(matches!(error("(1+2"), Error::Syntax { .. }));

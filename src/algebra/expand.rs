@@ -82,6 +82,8 @@ pub(crate) struct Expander<'p> {
     bounds: Bounds,
     /// Term products computed so far (bounded by `Bounds::max_work`).
     work: u64,
+    /// Largest exponent of `^` (`Limits::max_exponent`).
+    max_exponent: u64,
     states: Vec<State>,
     active: Vec<StatementId>,
     pub(crate) assumptions: Vec<Assumption>,
@@ -139,6 +141,7 @@ impl<'p> Expander<'p> {
                 max_terms: options.max_terms.max(1),
             },
             work: 0,
+            max_exponent: limits.max_exponent,
             states: vec![State::Unvisited; formula.statements.len()],
             active: Vec::new(),
             assumptions: Vec::new(),
@@ -317,7 +320,9 @@ impl<'p> Expander<'p> {
             Failure::TooManyTerms { limit } => Error::Type {
                 span,
                 context: "an expansion".into(),
-                expected: format!("at most {limit} terms (and ten term products per term)"),
+                expected: format!(
+                    "at most {limit} terms (and ten term products per term, a product of large or fractional coefficients counting as several)"
+                ),
                 found: "a result with more".into(),
             }
             .into(),
@@ -332,14 +337,7 @@ impl<'p> Expander<'p> {
     }
 
     fn arithmetic(&self, error: ArithmeticError, span: Span, operand: Span) -> Error {
-        match error {
-            ArithmeticError::DivisionByZero => Error::DivisionByZero { span: operand },
-            ArithmeticError::TooLarge { bits, limit } => Error::TooLarge { span, bits, limit },
-            ArithmeticError::FractionalExponent => Error::FractionalExponent {
-                span: operand,
-                exponent: self.formula.sources.slice(operand).to_string(),
-            },
-        }
+        Error::arithmetic(error, span, operand, self.formula)
     }
 
     fn expand(&mut self, id: ExprId, within: StatementId) -> Expanded {
@@ -518,6 +516,14 @@ impl<'p> Expander<'p> {
             ));
         };
         let max_bits = self.bounds.max_bits;
+        if let Some(base) = base.as_constant() {
+            crate::number::check_exponent(&base, &exponent, self.max_exponent)
+                .map_err(|e| self.arithmetic(e, span, exponent_span))?;
+        } else {
+            // A symbol's power: limited as the power of a number would be.
+            crate::number::check_exponent(&Number::from_i64(2), &exponent, self.max_exponent)
+                .map_err(|e| self.arithmetic(e, span, exponent_span))?;
+        }
         let pow_error = |e: ArithmeticError| match e {
             ArithmeticError::DivisionByZero => Error::DivisionByZero { span: base_span },
             other => self.arithmetic(other, span, exponent_span),

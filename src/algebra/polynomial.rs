@@ -360,7 +360,22 @@ impl Terms {
         Ok(Terms { map })
     }
 
-    /// The product. `work` counts the term products computed so far in this expansion.
+    /// What one term product costs, in units of a product of small integers: large coefficients
+    /// cost more, and fractions much more, since reducing a product takes a gcd whose cost grows
+    /// with the square of its size (`(x/10 + y/7)^3000` would otherwise run for hours).
+    fn product_cost(&self, other: &Terms) -> u64 {
+        let widest = |t: &Terms| t.map.values().map(Number::bits).max().unwrap_or(0);
+        let bits = widest(self).saturating_add(widest(other));
+        let fractional = |t: &Terms| t.map.values().any(|c| !c.is_integer());
+        if fractional(self) || fractional(other) {
+            1 + bits.saturating_mul(bits) / 6400
+        } else {
+            1 + bits / 6400
+        }
+    }
+
+    /// The product. `work` counts the cost of the term products computed so far in this
+    /// expansion (`product_cost`).
     pub(crate) fn mul(
         &self,
         other: &Terms,
@@ -371,7 +386,7 @@ impl Terms {
             return Ok(Terms::zero());
         }
         let pairs = (self.len() as u64).saturating_mul(other.len() as u64);
-        *work = work.saturating_add(pairs);
+        *work = work.saturating_add(pairs.saturating_mul(self.product_cost(other)));
         if *work > bounds.max_work() {
             return Err(Failure::TooManyTerms {
                 limit: bounds.max_terms,

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
 use crate::parser;
-use crate::program::{read_text, LoadError};
+use crate::program::{check_size, check_statement_count, read_text_within, LoadError};
 use crate::syntax::{
     BinaryOp, ExprId, ExprKind, Formula, SourceId, Sources, Span, StatementId, StatementKind,
     UnaryOp,
@@ -107,7 +107,12 @@ impl Workspace {
         originals: &mut HashMap<SourceId, String>,
     ) -> Result<()> {
         let max_depth = options.limits.max_depth;
+        let max_bytes = options.limits.max_input_bytes;
         for input in inputs {
+            match input {
+                CheckInput::Text { name, text } => check_size(name, text, max_bytes)?,
+                CheckInput::Expression(text) => check_size("-e", text, max_bytes)?,
+            }
             match input {
                 CheckInput::Text { name, text } if !options.scan => {
                     let source = self.formula.sources.add(name.clone(), text.clone());
@@ -159,7 +164,7 @@ impl Workspace {
             parser::parse_override(&mut self.formula, source, name, max_depth)?;
         }
         if let Some(path) = &options.config {
-            let text = read_text(path)?;
+            let text = read_text_within(path, max_bytes)?;
             let source = self.formula.sources.add(display_name(path), text);
             self.config = Some(Config::parse(
                 &self.formula.sources,
@@ -167,7 +172,7 @@ impl Workspace {
                 options.limits.max_bits,
             )?);
         }
-        Ok(())
+        check_statement_count(&self.formula, options.limits.max_definitions)
     }
 
     fn remember(&mut self, source: SourceId, approximations: HashMap<usize, Approximation>) {

@@ -3,10 +3,10 @@
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use paramcount::algebra::{self, Expansion, Options, Style, DEFAULT_MAX_TERMS};
+use paramcount::algebra::{self, Expansion, Style};
 use paramcount::program::{FormulaSource, Request};
 use paramcount::syntax::Sources;
-use paramcount::{Error, Program};
+use paramcount::Error;
 
 use super::{load, load_request, print, print_json, BindingArgs, InputArgs, LimitArgs, Outcome};
 
@@ -20,9 +20,6 @@ pub struct ExpandArgs {
     /// How to print the normal form
     #[arg(long, value_enum, default_value_t = ExpandStyle::Plain)]
     style: ExpandStyle,
-    /// Largest number of terms any intermediate sum may have
-    #[arg(long, value_name = "TERMS", default_value_t = DEFAULT_MAX_TERMS)]
-    max_terms: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -55,17 +52,10 @@ fn note_assumptions(expansion: &Expansion, label: &str) {
     }
 }
 
-fn expand(program: &Program, max_terms: usize) -> Result<Expansion, Error> {
-    let options = Options {
-        max_terms,
-        ..Options::default()
-    };
-    algebra::expand_statement(program, program.target, &options)
-}
-
 pub fn run_expand(args: ExpandArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     let program = load(&args.input, sources)?;
-    let expansion = expand(&program, args.max_terms)?;
+    // The term limit is one of the program's limits (`--max-terms`).
+    let expansion = algebra::expand_program(&program)?;
     let style = args.style.style();
     if style != Style::Json {
         note_assumptions(&expansion, "");

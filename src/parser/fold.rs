@@ -25,11 +25,13 @@ use crate::syntax::{BinaryOp, SourceId, Span, UnaryOp};
 pub fn fold(text: &str, limits: Limits) -> Option<Number> {
     // A comment cannot change a value, but the brief of this route is "plain arithmetic only":
     // anything unusual belongs to the route that knows the whole language.
-    if text.contains('#') {
+    // Past the input limit, the usual route says so.
+    if text.contains('#') || text.len() > limits.max_input_bytes {
         return None;
     }
     let mut folder = Folder {
         max_bits: limits.max_bits,
+        max_exponent: limits.max_exponent,
     };
     // Spans matter only for errors, and an error gives up: one placeholder source will do.
     fast::read_expression(&mut folder, SourceId(0), text, limits.max_depth).map(|f| f.value)
@@ -38,6 +40,7 @@ pub fn fold(text: &str, limits: Limits) -> Option<Number> {
 /// Computes values instead of nodes, under the size limit.
 struct Folder {
     max_bits: u64,
+    max_exponent: u64,
 }
 
 /// A value waiting on the yard, and where it was written if it is a bare number literal (two of
@@ -104,7 +107,8 @@ impl Build for Folder {
             Infix::Binary(BinaryOp::Sub) => a.sub(b, limit),
             Infix::Binary(BinaryOp::Mul | BinaryOp::ImplicitMul) => a.mul(b, limit),
             Infix::Binary(BinaryOp::Div) => a.div(b, limit),
-            Infix::Binary(BinaryOp::Pow) => a.pow(b, limit),
+            Infix::Binary(BinaryOp::Pow) => crate::number::check_exponent(a, b, self.max_exponent)
+                .and_then(|()| a.pow(b, limit)),
             // Comparisons, `and`, `or` and alternatives are not arithmetic.
             _ => return Err(GiveUp),
         };
