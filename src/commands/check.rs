@@ -3,7 +3,7 @@
 use clap::Args;
 
 use paramcount::check::{self, CheckInput, CheckOptions};
-use paramcount::program::read_text;
+use paramcount::program::read_text_within;
 use paramcount::syntax::Sources;
 use paramcount::Error;
 
@@ -47,7 +47,7 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
         let name = if path == "-" { "<stdin>" } else { path };
         inputs.push(CheckInput::Text {
             name: name.to_string(),
-            text: read_text(path)?,
+            text: read_text_within(path, args.limits.max_input_bytes)?,
         });
     }
     inputs.extend(args.expressions.iter().cloned().map(CheckInput::Expression));
