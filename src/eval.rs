@@ -184,13 +184,6 @@ struct Printed {
 /// Integers of more bits than this are converted to decimal once per derivation.
 const LARGE_BITS: u64 = 8192;
 
-fn is_arithmetic(op: BinaryOp) -> bool {
-    matches!(
-        op,
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div
-    )
-}
-
 impl<'s> Evaluator<'s> {
     pub fn new(scope: &'s Scope<'s>, limits: Limits) -> Evaluator<'s> {
         Evaluator {
@@ -480,7 +473,7 @@ impl<'s> Evaluator<'s> {
                     }
                 }
             }
-            ExprKind::Binary(op, _, _) if is_arithmetic(*op) => {
+            ExprKind::Binary(op, _, _) if op.is_arithmetic() => {
                 self.arithmetic_chain(id, within)?
             }
             ExprKind::Binary(op, lhs, rhs) => self.binary(*op, *lhs, *rhs, span, within)?,
@@ -568,17 +561,9 @@ impl<'s> Evaluator<'s> {
     /// with a loop instead of recursion.
     fn arithmetic_chain(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
         let formula = self.scope.formula();
-        let mut spine = Vec::new();
-        let mut leftmost = id;
-        while let ExprKind::Binary(op, lhs, _) = formula.expr(leftmost).kind {
-            if !is_arithmetic(op) {
-                break;
-            }
-            spine.push(leftmost);
-            leftmost = lhs;
-        }
+        let (leftmost, spine) = formula.arithmetic_chain(id);
         let mut accumulated = self.expr(leftmost, within)?;
-        for &node in spine.iter().rev() {
+        for &node in &spine {
             let ExprKind::Binary(op, lhs, rhs) = formula.expr(node).kind else {
                 continue;
             };

@@ -304,6 +304,15 @@ pub enum Precedence {
 }
 
 impl BinaryOp {
+    /// `+ - * /` and juxtaposition: the operators whose long left-leaning chains (a million-term
+    /// sum) are walked in a loop rather than by recursion.
+    pub fn is_arithmetic(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div
+        )
+    }
+
     pub fn precedence(self) -> Precedence {
         match self {
             BinaryOp::Add | BinaryOp::Sub => Precedence::Sum,
@@ -438,6 +447,23 @@ pub struct Formula {
 }
 
 impl Formula {
+    /// The left spine of a chain of arithmetic operators rooted at `id`: its leftmost operand, and
+    /// the chain's nodes in the order they apply (innermost first, `id` last). A million-term sum
+    /// is a million nodes deep on its left; its consumers walk this list instead of recursing.
+    pub fn arithmetic_chain(&self, id: ExprId) -> (ExprId, Vec<ExprId>) {
+        let mut spine = Vec::new();
+        let mut leftmost = id;
+        while let ExprKind::Binary(op, lhs, _) = self.expr(leftmost).kind {
+            if !op.is_arithmetic() {
+                break;
+            }
+            spine.push(leftmost);
+            leftmost = lhs;
+        }
+        spine.reverse();
+        (leftmost, spine)
+    }
+
     pub fn new() -> Formula {
         Formula::default()
     }

@@ -121,13 +121,6 @@ fn not_a_number(span: Span, found: &str) -> Fault {
     .into()
 }
 
-fn is_arithmetic(op: BinaryOp) -> bool {
-    matches!(
-        op,
-        BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div
-    )
-}
-
 impl<'p> Expander<'p> {
     pub(crate) fn new(scope: &'p Scope<'p>, limits: Limits, options: &Options) -> Expander<'p> {
         let formula = scope.formula();
@@ -370,7 +363,7 @@ impl<'p> Expander<'p> {
             ExprKind::Unary(UnaryOp::Neg, inner) => Ok(self.expr(*inner, within)?.neg()),
             ExprKind::Unary(UnaryOp::Plus, inner) => self.expr(*inner, within),
             ExprKind::Unary(UnaryOp::Not, _) => Err(not_a_number(span, "a condition")),
-            ExprKind::Binary(op, _, _) if is_arithmetic(*op) => self.chain(id, within),
+            ExprKind::Binary(op, _, _) if op.is_arithmetic() => self.chain(id, within),
             ExprKind::Binary(BinaryOp::Pow, lhs, rhs) => self.power(span, *lhs, *rhs, within),
             ExprKind::Binary(_, _, _) => Err(not_a_number(span, "a condition")),
             ExprKind::Call(function, args) => self.call(*function, args, span, within),
@@ -442,17 +435,9 @@ impl<'p> Expander<'p> {
     /// with a loop instead of recursion.
     fn chain(&mut self, id: ExprId, within: StatementId) -> Expanded {
         let formula = self.formula;
-        let mut spine = Vec::new();
-        let mut leftmost = id;
-        while let ExprKind::Binary(op, lhs, _) = formula.expr(leftmost).kind {
-            if !is_arithmetic(op) {
-                break;
-            }
-            spine.push(leftmost);
-            leftmost = lhs;
-        }
+        let (leftmost, spine) = formula.arithmetic_chain(id);
         let mut accumulated = self.expr(leftmost, within)?;
-        for &node in spine.iter().rev() {
+        for &node in &spine {
             let ExprKind::Binary(op, _, rhs) = formula.expr(node).kind else {
                 continue;
             };
