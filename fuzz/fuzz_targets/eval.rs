@@ -1,12 +1,12 @@
 //! The evaluator and every derivation style on any formula file that parses. Whatever the text,
 //! evaluation ends with a value or an error whose diagnostic renders, and a derivation of a value
-//! ends in that value.
+//! ends in that value; where the fold of plain arithmetic answers, it agrees with the tree.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use paramcount::diagnostic::{self, Color};
 use paramcount::printer::NumberFormat;
-use paramcount::program::{FormulaSource, Program, Request};
+use paramcount::program::{quick_value, FormulaSource, Program, Request};
 use paramcount::render::Style;
 use paramcount::{derive, evaluate, Limits, Value};
 
@@ -25,7 +25,11 @@ fuzz_target!(|data: &[u8]| {
         },
         ..Request::default()
     };
+    // The fold (plain arithmetic computed while reading) answers only what the tree route
+    // answers, with the same value.
+    let folded = quick_value(&mut request.clone());
     let Ok(program) = Program::load(&request) else {
+        assert_eq!(folded, None, "the fold answered where the tree route cannot parse");
         return;
     };
     let sources = &program.formula.sources;
@@ -36,6 +40,9 @@ fuzz_target!(|data: &[u8]| {
             None
         }
     };
+    if let Some(folded) = folded {
+        assert_eq!(Some(folded), value, "the fold and the tree route disagree");
+    }
     for (_, style) in Style::ALL {
         for group_digits in [false, true] {
             let format = NumberFormat {
