@@ -710,6 +710,32 @@ mod fuzz_findings {
         assert_eq!(evaluate(&program).unwrap().value.to_string(), "13");
     }
 
+    /// parse, the rerun on main (after the fast reader and the fold landed), 488,000 runs in:
+    /// an `if` whose `else` branch ends before `==(` that cannot close was tried again after the
+    /// `if` by the sequence around it, doubling the work at each nested `if` (`if a then 0 else b
+    /// ==(` twenty times took minutes). The grammar now ends a sequence at an `if`.
+    #[test]
+    fn nested_ifs_before_an_unclosed_bracket_fail_at_once() {
+        for open in ["(", "\u{ff08}", "["] {
+            let found = format!(
+                "{}x\n",
+                format!("if tie then 0 else 7ie =={open}").repeat(40)
+            );
+            run_everywhere(&found, small_limits());
+        }
+        // An `if` still stands anywhere an operand does, and its `else` branch still takes the
+        // rest: in `1 + if c then 2 else 3*4` the else branch is `3*4`, so the value is
+        // 1 + 2 = 3 when c is true and 1 + 12 = 13 when it is false.
+        for (flag, expected) in [("true", "3"), ("false", "13")] {
+            let request = Request {
+                expression: Some(format!("1 + if {flag} then 2 else 3*4")),
+                ..Request::default()
+            };
+            let program = Program::load(&request).unwrap();
+            assert_eq!(evaluate(&program).unwrap().value.to_string(), expected);
+        }
+    }
+
     /// eval, the first 600 s run: the target's own check was wrong, not the engine. A formula
     /// whose value is a string holding `=` prints it after the `=` of the article line; the
     /// target now checks the total of numbers only. Kept: the derivation is still whole.
