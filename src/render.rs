@@ -634,6 +634,10 @@ impl<'e, 's> Derivation<'e, 's> {
         within: StatementId,
         visited: &mut HashSet<StatementId>,
     ) -> Json {
+        // Past the output limit the render ends in an error anyway: build no more of the tree.
+        if self.evaluator.printing_overflowed() {
+            return Json::Null;
+        }
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
             let formula = self.formula();
             let node = formula.expr(id);
