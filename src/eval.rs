@@ -406,19 +406,7 @@ impl<'s> Evaluator<'s> {
     }
 
     fn cycle(&self, id: StatementId, used_at: Option<Span>) -> Error {
-        let formula = self.scope.formula();
-        let name = |s: StatementId| match &formula.statement(s).kind {
-            StatementKind::Definition(d) => d.name.clone(),
-            StatementKind::Override { name, .. } => format!("--set {name}"),
-            StatementKind::Expression { .. } => "expression".into(),
-        };
-        let start = self.active.iter().position(|s| *s == id).unwrap_or(0);
-        let mut cycle: Vec<String> = self.active[start..].iter().map(|s| name(*s)).collect();
-        cycle.push(name(id));
-        Error::Cycle {
-            span: used_at.unwrap_or(formula.statement(id).span),
-            cycle,
-        }
+        cycle_error(self.scope.formula(), &self.active, id, used_at)
     }
 
     fn record(&mut self, id: ExprId, value: &Value) {
@@ -799,5 +787,28 @@ fn op_expects_unary(op: UnaryOp) -> &'static str {
     match op {
         UnaryOp::Neg | UnaryOp::Plus => "a number",
         UnaryOp::Not => "true or false",
+    }
+}
+
+/// The error for statement `id` used while it is being computed: the cycle is the part of
+/// `active` (the statements in progress, outermost first) from `id` on. Shared by the evaluator and
+/// the expander, which detect cycles the same way.
+pub(crate) fn cycle_error(
+    formula: &crate::syntax::Formula,
+    active: &[StatementId],
+    id: StatementId,
+    used_at: Option<Span>,
+) -> Error {
+    let name = |s: StatementId| match &formula.statement(s).kind {
+        StatementKind::Definition(d) => d.name.clone(),
+        StatementKind::Override { name, .. } => format!("--set {name}"),
+        StatementKind::Expression { .. } => "expression".into(),
+    };
+    let start = active.iter().position(|s| *s == id).unwrap_or(0);
+    let mut cycle: Vec<String> = active[start..].iter().map(|s| name(*s)).collect();
+    cycle.push(name(id));
+    Error::Cycle {
+        span: used_at.unwrap_or(formula.statement(id).span),
+        cycle,
     }
 }

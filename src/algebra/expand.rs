@@ -287,19 +287,7 @@ impl<'p> Expander<'p> {
     }
 
     fn cycle(&self, id: StatementId, used_at: Option<Span>) -> Error {
-        let formula = self.formula;
-        let name = |s: StatementId| match &formula.statement(s).kind {
-            StatementKind::Definition(d) => d.name.clone(),
-            StatementKind::Override { name, .. } => format!("--set {name}"),
-            StatementKind::Expression { .. } => "expression".into(),
-        };
-        let start = self.active.iter().position(|s| *s == id).unwrap_or(0);
-        let mut cycle: Vec<String> = self.active[start..].iter().map(|s| name(*s)).collect();
-        cycle.push(name(id));
-        Error::Cycle {
-            span: used_at.unwrap_or(formula.statement(id).span),
-            cycle,
-        }
+        crate::eval::cycle_error(self.formula, &self.active, id, used_at)
     }
 
     /// The expansion of a node inside statement `within`.
