@@ -240,10 +240,10 @@ impl<'s> Builder<'s> {
             return None;
         }
         let mut value = d.value;
-        while let ExprKind::Group(inner) = self.formula().expr(value).kind {
+        while let ExprKind::Group(inner) = self.formula().kind(value) {
             value = inner;
         }
-        match &self.formula().expr(value).kind {
+        match self.formula().kind(value) {
             ExprKind::Name(target) => match scope.resolve(target, id) {
                 Resolution::Definition(_) | Resolution::Override(_) => Some(id),
                 Resolution::Config(_) => None,
@@ -262,7 +262,7 @@ impl<'s> Builder<'s> {
             if self.contains_part.contains_key(&(id, strict)) {
                 continue;
             }
-            if let ExprKind::Name(name) = &formula.expr(id).kind {
+            if let ExprKind::Name(name) = formula.kind(id) {
                 let is_part = self.part(name, within, strict).is_some();
                 self.contains_part.insert((id, strict), is_part);
                 continue;
@@ -356,29 +356,29 @@ impl<'s> Builder<'s> {
                     .map_err(|e| arithmetic(e, Some(span)))?;
                 continue;
             }
-            match &formula.expr(p.expr).kind {
+            match formula.kind(p.expr) {
                 ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Plus, inner) => {
-                    stack.push(with(*inner, p.repeats.clone(), p.repeated_by.clone()));
+                    stack.push(with(inner, p.repeats.clone(), p.repeated_by.clone()));
                 }
                 ExprKind::Unary(UnaryOp::Neg, inner) => {
-                    stack.push(with(*inner, p.repeats.neg(), p.repeated_by.clone()));
+                    stack.push(with(inner, p.repeats.neg(), p.repeated_by.clone()));
                 }
                 ExprKind::Binary(op @ (BinaryOp::Add | BinaryOp::Sub), lhs, rhs) => {
-                    let right = if *op == BinaryOp::Sub {
+                    let right = if op == BinaryOp::Sub {
                         p.repeats.neg()
                     } else {
                         p.repeats.clone()
                     };
                     // Pushed right first, so the left is split first: rows in the written order.
-                    stack.push(with(*rhs, right, p.repeated_by.clone()));
-                    stack.push(with(*lhs, p.repeats.clone(), p.repeated_by.clone()));
+                    stack.push(with(rhs, right, p.repeated_by.clone()));
+                    stack.push(with(lhs, p.repeats.clone(), p.repeated_by.clone()));
                 }
                 ExprKind::Binary(
                     op @ (BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div),
                     lhs,
                     rhs,
                 ) => {
-                    let (lhs, rhs, op) = (*lhs, *rhs, *op);
+                    let (lhs, rhs, op) = (lhs, rhs, op);
                     // A product of parts, or a part divided into, is not a sum of parts.
                     let Some((part, factor)) = self.part_and_factor(lhs, rhs, op, p.within) else {
                         self.opaque(&p, span)?;
@@ -400,9 +400,9 @@ impl<'s> Builder<'s> {
                 ExprKind::If {
                     then, otherwise, ..
                 } => match self.evaluator.choice(p.expr) {
-                    Some(0) => stack.push(with(*then, p.repeats.clone(), p.repeated_by.clone())),
+                    Some(0) => stack.push(with(then, p.repeats.clone(), p.repeated_by.clone())),
                     Some(_) => {
-                        stack.push(with(*otherwise, p.repeats.clone(), p.repeated_by.clone()))
+                        stack.push(with(otherwise, p.repeats.clone(), p.repeated_by.clone()))
                     }
                     None => self.opaque(&p, span)?,
                 },

@@ -104,10 +104,10 @@ pub fn check_expression(expression: &str, options: &CheckOptions) -> Result<Repo
 /// The node a bare claimed number is, under brackets and a sign.
 fn bare_literal(formula: &Formula, mut id: ExprId) -> Option<ExprId> {
     loop {
-        match &formula.expr(id).kind {
+        match formula.kind(id) {
             ExprKind::Number { .. } => return Some(id),
             ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, inner) => {
-                id = *inner
+                id = inner
             }
             _ => return None,
         }
@@ -117,7 +117,7 @@ fn bare_literal(formula: &Formula, mut id: ExprId) -> Option<ExprId> {
 fn has_literal(formula: &Formula, id: ExprId) -> bool {
     let mut stack = vec![id];
     while let Some(id) = stack.pop() {
-        if matches!(formula.expr(id).kind, ExprKind::Number { .. }) {
+        if matches!(formula.kind(id), ExprKind::Number { .. }) {
             return true;
         }
         stack.extend(formula.children(id));
@@ -142,11 +142,11 @@ fn unknown_names(workspace: &Workspace, link: ExprId, within: StatementId) -> Ve
         if visited > 100_000 {
             break;
         }
-        match &formula.expr(id).kind {
+        match formula.kind(id) {
             ExprKind::Name(name) => match scope.resolve(name, within) {
                 Resolution::Config(Lookup::Absent) => {
-                    if seen.insert(name.clone()) {
-                        names.push(name.clone());
+                    if seen.insert(name.to_string()) {
+                        names.push(name.to_string());
                     }
                 }
                 Resolution::Definition(s) | Resolution::Override(s) => {
@@ -307,7 +307,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 links.iter().map(|l| evaluator.expr(*l, id)).collect();
             // `total = (...) = 108890112` typed as `-e` or found in prose: `total` names the chain.
             let labelled = workspace.lenient.contains(&statement.span.source)
-                && matches!(formula.expr(links[0]).kind, ExprKind::Name(_))
+                && matches!(formula.kind(links[0]), ExprKind::Name(_))
                 && matches!(results[0], Err(Error::UnknownName { .. }));
             let first = usize::from(labelled);
             for k in first + 1..links.len() {
@@ -380,7 +380,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
         };
         let approximate = bare_literal(formula, comparison.claimed).and_then(|literal| {
             let written = workspace.approximation(literal)?;
-            let ExprKind::Number { text } = &formula.expr(literal).kind else {
+            let ExprKind::Number { text } = formula.kind(literal) else {
                 return None;
             };
             match (&computed, &claimed) {

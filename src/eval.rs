@@ -346,22 +346,21 @@ impl<'s> Evaluator<'s> {
             return Provenance::Set;
         }
         let mut value = statement.value();
-        while let ExprKind::Group(inner) = formula.expr(value).kind {
+        while let ExprKind::Group(inner) = formula.kind(value) {
             value = inner;
         }
-        let from_name =
-            |expr: ExprId, alternative, absent: Vec<String>| match &formula.expr(expr).kind {
-                ExprKind::Name(key) => match self.scope.resolve(key, id) {
-                    Resolution::Config(_) => Some(Provenance::Config {
-                        key: key.clone(),
-                        alternative,
-                        absent,
-                    }),
-                    _ => None,
-                },
+        let from_name = |expr: ExprId, alternative, absent: Vec<String>| match formula.kind(expr) {
+            ExprKind::Name(key) => match self.scope.resolve(key, id) {
+                Resolution::Config(_) => Some(Provenance::Config {
+                    key: key.to_string(),
+                    alternative,
+                    absent,
+                }),
                 _ => None,
-            };
-        match &formula.expr(value).kind {
+            },
+            _ => None,
+        };
+        match formula.kind(value) {
             ExprKind::Alternatives(alternatives) => {
                 let Some(taken) = self.choice(value) else {
                     return Provenance::Formula;
@@ -429,7 +428,7 @@ impl<'s> Evaluator<'s> {
         let formula = self.scope.formula();
         let node = formula.expr(id);
         let span = node.span;
-        let value = match &node.kind {
+        let value = match formula.kind(id) {
             ExprKind::Number { text } => match Number::parse_literal(text, self.limits.max_bits) {
                 Some(Ok(n)) => Value::Number(n),
                 Some(Err(e)) => return Err(self.arithmetic(e, span, span)),
@@ -441,21 +440,21 @@ impl<'s> Evaluator<'s> {
                     })
                 }
             },
-            ExprKind::Bool(b) => Value::Bool(*b),
-            ExprKind::Str(s) => Value::Str(s.clone()),
+            ExprKind::Bool(b) => Value::Bool(b),
+            ExprKind::Str(s) => Value::Str(s.to_string()),
             ExprKind::Name(name) => self.name(name, span, within)?,
-            ExprKind::Group(inner) => self.expr(*inner, within)?,
+            ExprKind::Group(inner) => self.expr(inner, within)?,
             ExprKind::Unary(op, operand) => {
-                let operand_value = self.expr(*operand, within)?;
+                let operand_value = self.expr(operand, within)?;
                 match (op, operand_value) {
                     (UnaryOp::Neg, Value::Number(n)) => Value::Number(n.neg()),
                     (UnaryOp::Plus, Value::Number(n)) => Value::Number(n),
                     (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
                     (op, other) => {
                         return Err(self.type_error(
-                            *operand,
+                            operand,
                             op.symbol().trim(),
-                            op_expects_unary(*op),
+                            op_expects_unary(op),
                             &other,
                         ))
                     }
@@ -464,22 +463,22 @@ impl<'s> Evaluator<'s> {
             ExprKind::Binary(op, _, _) if op.is_arithmetic() => {
                 self.arithmetic_chain(id, within)?
             }
-            ExprKind::Binary(op, lhs, rhs) => self.binary(*op, *lhs, *rhs, span, within)?,
-            ExprKind::Call(function, args) => self.call(*function, args, within)?,
+            ExprKind::Binary(op, lhs, rhs) => self.binary(op, lhs, rhs, span, within)?,
+            ExprKind::Call(function, args) => self.call(function, args, within)?,
             ExprKind::If {
                 condition,
                 then,
                 otherwise,
             } => {
-                let taken = match self.expr(*condition, within)? {
+                let taken = match self.expr(condition, within)? {
                     Value::Bool(true) => 0,
                     Value::Bool(false) => 1,
                     other => {
-                        return Err(self.type_error(*condition, "`if`", "true or false", &other))
+                        return Err(self.type_error(condition, "`if`", "true or false", &other))
                     }
                 };
                 self.choices.insert(id, taken);
-                self.expr(if taken == 0 { *then } else { *otherwise }, within)?
+                self.expr(if taken == 0 { then } else { otherwise }, within)?
             }
             ExprKind::Alternatives(alternatives) => {
                 self.alternatives(id, alternatives, span, within)?
@@ -552,7 +551,7 @@ impl<'s> Evaluator<'s> {
         let (leftmost, spine) = formula.arithmetic_chain(id);
         let mut accumulated = self.expr(leftmost, within)?;
         for &node in &spine {
-            let ExprKind::Binary(op, lhs, rhs) = formula.expr(node).kind else {
+            let ExprKind::Binary(op, lhs, rhs) = formula.kind(node) else {
                 continue;
             };
             let right = self.expr(rhs, within)?;
@@ -697,10 +696,10 @@ impl<'s> Evaluator<'s> {
         let mut id = at;
         let mut within = self.active.last().copied()?;
         for _ in 0..16 {
-            let name = match &formula.expr(id).kind {
+            let name = match formula.kind(id) {
                 ExprKind::Name(name) => name,
                 ExprKind::Group(inner) => {
-                    id = *inner;
+                    id = inner;
                     continue;
                 }
                 ExprKind::Alternatives(alternatives) => {
@@ -711,7 +710,7 @@ impl<'s> Evaluator<'s> {
                 _ => return None,
             };
             match self.scope.resolve(name, within) {
-                Resolution::Config(_) => return Some(name.clone()),
+                Resolution::Config(_) => return Some(name.to_string()),
                 Resolution::Definition(statement) | Resolution::Override(statement) => {
                     within = statement;
                     id = formula.statement(statement).value();

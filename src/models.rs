@@ -84,11 +84,11 @@ impl Builtin {
         for (_, definition) in formula.definitions() {
             let mut stack = vec![definition.value];
             while let Some(id) = stack.pop() {
-                if let ExprKind::Name(name) = &formula.expr(id).kind {
+                if let ExprKind::Name(name) = formula.kind(id) {
                     // Inside the definition of X, the name X is the config key X.
-                    let is_key = !defined.contains(name.as_str()) || *name == definition.name;
-                    if is_key && seen.insert(name.clone()) {
-                        keys.push(name.clone());
+                    let is_key = !defined.contains(name) || *name == definition.name;
+                    if is_key && seen.insert(name) {
+                        keys.push(name.to_string());
                     }
                 }
                 stack.extend(formula.children(id).into_iter().rev());

@@ -26,7 +26,7 @@ use pest::Parser as _;
 
 use crate::error::{Error, Result};
 use crate::syntax::{
-    BinaryOp, Definition, DefinitionKind, ExprId, ExprKind, Formula, Function, Precedence,
+    BinaryOp, Definition, DefinitionKind, ExprId, ExprKind, Formula, Function, Node, Precedence,
     SourceId, Span, StatementId, StatementKind, UnaryOp,
 };
 
@@ -393,51 +393,45 @@ impl Build for Formula {
     type Error = Error;
 
     fn number(&mut self, written: &str, span: Span) -> Result<ExprId> {
-        let text = if written.contains('_') {
-            written.replace('_', "").into()
+        let node = if written.contains('_') {
+            self.number_node(&written.replace('_', ""))
         } else {
-            written.into()
+            self.number_node(written)
         };
-        Ok(self.push_expr(ExprKind::Number { text }, span))
+        Ok(self.push_expr(node, span))
     }
 
     fn name(&mut self, name: &str, span: Span) -> Result<ExprId> {
-        Ok(self.push_expr(ExprKind::Name(name.to_string()), span))
+        let node = self.name_node(name);
+        Ok(self.push_expr(node, span))
     }
 
     fn boolean(&mut self, value: bool, span: Span) -> Result<ExprId> {
-        Ok(self.push_expr(ExprKind::Bool(value), span))
+        Ok(self.push_expr(Node::Bool(value), span))
     }
 
     fn group(&mut self, inner: ExprId, span: Span) -> Result<ExprId> {
-        Ok(self.push_expr(ExprKind::Group(inner), span))
+        Ok(self.push_expr(Node::Group(inner), span))
     }
 
     fn unary(&mut self, op: UnaryOp, at: Span, operand: ExprId) -> Result<ExprId> {
         let span = at.to(self.expr(operand).span);
-        Ok(self.push_expr(ExprKind::Unary(op, operand), span))
+        Ok(self.push_expr(Node::Unary(op, operand), span))
     }
 
     fn binary(&mut self, op: Infix, lhs: ExprId, rhs: ExprId) -> Result<ExprId> {
         let span = self.expr(lhs).span.to(self.expr(rhs).span);
         let node = match op {
-            Infix::Binary(op) => ExprKind::Binary(op, lhs, rhs),
+            Infix::Binary(op) => Node::Binary(op, lhs, rhs),
             // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
-            Infix::Alternative => match &self.expr(lhs).kind {
-                ExprKind::Alternatives(earlier) => {
-                    let mut all = earlier.clone();
-                    all.push(rhs);
-                    ExprKind::Alternatives(all)
-                }
-                _ => ExprKind::Alternatives(vec![lhs, rhs]),
-            },
+            Infix::Alternative => self.alternatives_node(lhs, rhs),
         };
         Ok(self.push_expr(node, span))
     }
 
     fn literal_span(&self, operand: &ExprId) -> Option<Span> {
         let node = self.expr(*operand);
-        matches!(node.kind, ExprKind::Number { .. }).then_some(node.span)
+        matches!(node.node, Node::Number(_)).then_some(node.span)
     }
 }
 
@@ -576,8 +570,8 @@ fn push_definition(formula: &mut Formula, parts: DefinitionParts) -> Result<Stat
 /// a bare name or a constant.
 fn is_binding(formula: &Formula, mut id: ExprId) -> bool {
     loop {
-        match &formula.expr(id).kind {
-            ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg, inner) => id = *inner,
+        match formula.kind(id) {
+            ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg, inner) => id = inner,
             ExprKind::Alternatives(_)
             | ExprKind::Name(_)
             | ExprKind::Number { .. }
@@ -678,13 +672,11 @@ impl Lowering<'_> {
 
     fn operand_inner(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
         let span = self.span(&pair);
-        let kind = match pair.as_rule() {
-            Rule::number => ExprKind::Number {
-                text: pair.as_str().replace('_', "").into(),
-            },
-            Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
-            Rule::string => ExprKind::Str(unescape(pair)),
-            Rule::name => ExprKind::Name(pair.as_str().to_string()),
+        let node = match pair.as_rule() {
+            Rule::number => self.formula.number_node(&pair.as_str().replace('_', "")),
+            Rule::boolean => Node::Bool(pair.as_str() == "true"),
+            Rule::string => self.formula.str_node(&unescape(pair)),
+            Rule::name => self.formula.name_node(pair.as_str()),
             Rule::group => {
                 let inner = pair
                     .into_inner()
@@ -692,7 +684,7 @@ impl Lowering<'_> {
                     .ok_or_else(|| {
                         syntax_error(self.source, span.start as usize, "empty parentheses")
                     })?;
-                ExprKind::Group(self.expr(inner)?)
+                Node::Group(self.expr(inner)?)
             }
             Rule::call => {
                 let mut function = None;
@@ -708,7 +700,7 @@ impl Lowering<'_> {
                     syntax_error(self.source, span.start as usize, "unknown function")
                 })?;
                 check_arity(function, args.len(), span)?;
-                ExprKind::Call(function, args)
+                self.formula.call_node(function, &args)
             }
             Rule::if_expr => {
                 let mut parts = Vec::with_capacity(3);
@@ -724,11 +716,7 @@ impl Lowering<'_> {
                         "incomplete `if`",
                     ));
                 };
-                ExprKind::If {
-                    condition,
-                    then,
-                    otherwise,
-                }
+                self.formula.if_node(condition, then, otherwise)
             }
             _ => {
                 return Err(syntax_error(
@@ -738,7 +726,7 @@ impl Lowering<'_> {
                 ))
             }
         };
-        Ok(self.formula.push_expr(kind, span))
+        Ok(self.formula.push_expr(node, span))
     }
 }
 

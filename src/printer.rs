@@ -161,7 +161,7 @@ impl<'e, 's> Printer<'e, 's> {
         let formula = self.evaluator.scope().formula();
         // Bounded: every step moves to another statement's value or a taken branch.
         for _ in 0..10_000 {
-            match &formula.expr(id).kind {
+            match formula.kind(id) {
                 ExprKind::Name(name) => match self.target(name, within) {
                     Some(statement) if self.inlines(statement) => {
                         id = formula.statement(statement).value();
@@ -174,17 +174,17 @@ impl<'e, 's> Printer<'e, 's> {
                 ExprKind::Group(inner)
                     if self.form != Form::Written
                         && matches!(
-                            formula.expr(*inner).kind,
+                            formula.kind(inner),
                             ExprKind::If { .. } | ExprKind::Alternatives(_)
                         ) =>
                 {
-                    id = *inner
+                    id = inner
                 }
                 ExprKind::If {
                     then, otherwise, ..
                 } if self.form != Form::Written => match self.evaluator.choice(id) {
-                    Some(0) => id = *then,
-                    Some(_) => id = *otherwise,
+                    Some(0) => id = then,
+                    Some(_) => id = otherwise,
                     None => break,
                 },
                 ExprKind::Alternatives(alternatives) if self.form != Form::Written => {
@@ -202,7 +202,7 @@ impl<'e, 's> Printer<'e, 's> {
     fn shape(&self, id: ExprId, within: StatementId) -> Shape {
         let (id, within) = self.follow(id, within);
         let formula = self.evaluator.scope().formula();
-        match &formula.expr(id).kind {
+        match formula.kind(id) {
             ExprKind::Binary(op, ..) => Shape {
                 precedence: op.precedence(),
             },
@@ -307,15 +307,15 @@ impl<'e, 's> Printer<'e, 's> {
 
     fn write_bare(&self, out: &mut String, id: ExprId, within: StatementId) {
         let formula = self.evaluator.scope().formula();
-        match &formula.expr(id).kind {
+        match formula.kind(id) {
             ExprKind::Number { text } => self.write_literal(out, text),
-            ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            ExprKind::Bool(b) => out.push_str(if b { "true" } else { "false" }),
             ExprKind::Str(s) => out.push_str(&format!("{s:?}")),
             ExprKind::Name(name) => self.write_name(out, id, name, within),
             ExprKind::Group(inner) => {
                 let (open, close) = self.parentheses();
                 out.push_str(open);
-                self.write(out, *inner, within, TOP);
+                self.write(out, inner, within, TOP);
                 out.push_str(close);
             }
             ExprKind::Unary(op, operand) => {
@@ -328,10 +328,10 @@ impl<'e, 's> Printer<'e, 's> {
                     op: None,
                     side: Side::Alone,
                 };
-                self.write(out, *operand, within, context);
+                self.write(out, operand, within, context);
             }
-            ExprKind::Binary(op, lhs, rhs) => self.write_binary(out, *op, *lhs, *rhs, within),
-            ExprKind::Call(function, args) => self.write_call(out, *function, args, within),
+            ExprKind::Binary(op, lhs, rhs) => self.write_binary(out, op, lhs, rhs, within),
+            ExprKind::Call(function, args) => self.write_call(out, function, args, within),
             ExprKind::If {
                 condition,
                 then,
@@ -339,14 +339,14 @@ impl<'e, 's> Printer<'e, 's> {
             } => match (self.form, self.evaluator.choice(id)) {
                 (Form::Written, _) | (_, None) => {
                     out.push_str("if ");
-                    self.write(out, *condition, within, TOP);
+                    self.write(out, condition, within, TOP);
                     out.push_str(" then ");
-                    self.write(out, *then, within, TOP);
+                    self.write(out, then, within, TOP);
                     out.push_str(" else ");
-                    self.write(out, *otherwise, within, TOP);
+                    self.write(out, otherwise, within, TOP);
                 }
-                (_, Some(0)) => self.write_bare(out, *then, within),
-                (_, Some(_)) => self.write_bare(out, *otherwise, within),
+                (_, Some(0)) => self.write_bare(out, then, within),
+                (_, Some(_)) => self.write_bare(out, otherwise, within),
             },
             ExprKind::Alternatives(alternatives) => {
                 let taken = self.evaluator.choice(id).and_then(|i| alternatives.get(i));
@@ -382,7 +382,7 @@ impl<'e, 's> Printer<'e, 's> {
         let formula = self.evaluator.scope().formula();
         let mut spine = vec![(op, rhs)];
         let mut leftmost = lhs;
-        while let ExprKind::Binary(inner, l, r) = formula.expr(leftmost).kind {
+        while let ExprKind::Binary(inner, l, r) = formula.kind(leftmost) {
             let context = Context {
                 precedence: spine[spine.len() - 1].0.precedence(),
                 op: Some(spine[spine.len() - 1].0),
@@ -436,7 +436,7 @@ impl<'e, 's> Printer<'e, 's> {
         if followed == id {
             return false;
         }
-        match &self.evaluator.scope().formula().expr(followed).kind {
+        match self.evaluator.scope().formula().kind(followed) {
             ExprKind::Number { text } => text.chars().all(|c| c == '0' || c == '_'),
             _ => false,
         }

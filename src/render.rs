@@ -351,7 +351,7 @@ impl<'e, 's> Derivation<'e, 's> {
         let mut stack: Vec<(ExprId, StatementId)> =
             vec![(formula.statement(self.target).value(), self.target)];
         while let Some((id, within)) = stack.pop() {
-            let children: Vec<ExprId> = match &formula.expr(id).kind {
+            let children: Vec<ExprId> = match formula.kind(id) {
                 ExprKind::Name(name) => {
                     match scope.resolve(name, within) {
                         Resolution::Override(s) | Resolution::Definition(s) => {
@@ -382,9 +382,9 @@ impl<'e, 's> Derivation<'e, 's> {
                                     StatementKind::Override { .. }
                                 );
                             if let Some(value) = value {
-                                if !is_binding_key && seen_keys.insert(name.clone()) {
+                                if !is_binding_key && seen_keys.insert(name.to_string()) {
                                     config_reads.push(ConfigRead {
-                                        key: name.clone(),
+                                        key: name.to_string(),
                                         value,
                                     });
                                 }
@@ -398,10 +398,10 @@ impl<'e, 's> Derivation<'e, 's> {
                     otherwise,
                     condition,
                 } => {
-                    let mut next = vec![*condition];
+                    let mut next = vec![condition];
                     match self.evaluator.choice(id) {
-                        Some(0) => next.push(*then),
-                        Some(_) => next.push(*otherwise),
+                        Some(0) => next.push(then),
+                        Some(_) => next.push(otherwise),
                         None => {}
                     }
                     next
@@ -646,7 +646,7 @@ impl<'e, 's> Derivation<'e, 's> {
                     .value(v)
             };
             let value = self.evaluator.recorded(id).map(plain);
-            let (kind, detail): (&str, Json) = match &node.kind {
+            let (kind, detail): (&str, Json) = match formula.kind(id) {
                 ExprKind::Number { .. } => ("number", Json::Null),
                 ExprKind::Bool(_) => ("boolean", Json::Null),
                 ExprKind::Str(_) => ("string", Json::Null),
@@ -680,7 +680,7 @@ impl<'e, 's> Derivation<'e, 's> {
             if let Some(choice) = self.evaluator.choice(id) {
                 object.insert("taken".into(), json!(choice));
             }
-            if let ExprKind::Name(name) = &node.kind {
+            if let ExprKind::Name(name) = formula.kind(id) {
                 if let Resolution::Override(s) | Resolution::Definition(s) =
                     self.evaluator.scope().resolve(name, within)
                 {
@@ -701,15 +701,15 @@ impl<'e, 's> Derivation<'e, 's> {
                     object.insert("definition".into(), Json::Object(definition));
                 }
             }
-            let children: Vec<ExprId> = match &node.kind {
+            let children: Vec<ExprId> = match formula.kind(id) {
                 ExprKind::If {
                     condition,
                     then,
                     otherwise,
                 } => match self.evaluator.choice(id) {
-                    Some(0) => vec![*condition, *then],
-                    Some(_) => vec![*condition, *otherwise],
-                    None => vec![*condition],
+                    Some(0) => vec![condition, then],
+                    Some(_) => vec![condition, otherwise],
+                    None => vec![condition],
                 },
                 ExprKind::Alternatives(alternatives) => alternatives
                     .iter()

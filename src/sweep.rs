@@ -337,7 +337,7 @@ fn dependents(scope: &Scope, roots: &[StatementId]) -> Vec<StatementId> {
     for id in formula.statement_ids() {
         let mut stack = vec![formula.statement(id).value()];
         while let Some(expr) = stack.pop() {
-            if let ExprKind::Name(name) = &formula.expr(expr).kind {
+            if let ExprKind::Name(name) = formula.kind(expr) {
                 if let Resolution::Override(used) | Resolution::Definition(used) =
                     scope.resolve(name, id)
                 {

@@ -6,8 +6,16 @@
 //! input nested a million deep from overflowing the stack when the tree is dropped, and keeps the
 //! tree cheap to build. The author's parentheses stay in the tree as `Group` nodes, so printing the
 //! tree back reproduces what was written.
+//!
+//! A node is 24 bytes (a 10 MB formula file is five million of them): its text is interned
+//! (`Symbols`), and the children of calls, conditionals and alternatives sit in a side table. Readers
+//! see neither: `Formula::kind` hands them an `ExprKind` with `&str` text and child slices.
 
 use std::fmt;
+
+mod symbols;
+
+pub use symbols::{Symbol, Symbols};
 
 /// Which text a span points into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -117,119 +125,62 @@ pub struct ExprId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatementId(pub u32);
 
-#[derive(Clone, Debug)]
+/// One node of the arena: 24 bytes, since a formula file holds millions of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Expr {
-    pub kind: ExprKind,
+    pub node: Node,
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
-pub enum ExprKind {
+/// A node as it is stored: its text interned (`Symbol`) and a variable number of children kept in
+/// `Formula::lists`, so every variant fits in 12 bytes. Code that reads the tree matches on the
+/// `ExprKind` that `Formula::kind` returns; code that builds or rewrites it uses `Node`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Node {
+    Number(Symbol),
+    Bool(bool),
+    Str(Symbol),
+    Name(Symbol),
+    Group(ExprId),
+    Unary(UnaryOp, ExprId),
+    Binary(BinaryOp, ExprId, ExprId),
+    Call(Function, ExprList),
+    /// Condition, then, otherwise.
+    If(ExprList),
+    Alternatives(ExprList),
+}
+
+/// A run of children in `Formula::lists`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ExprList {
+    start: u32,
+    len: u32,
+}
+
+/// A node as its readers see it: text as `&str`, children by id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExprKind<'f> {
     /// A number literal; `text` is what the author wrote, without `_` grouping.
     Number {
-        text: LiteralText,
+        text: &'f str,
     },
     Bool(bool),
     /// A string, for comparing config values such as `model_type`.
-    Str(String),
+    Str(&'f str),
     /// A name: a definition, a `--set` override or a config key (`text_config.hidden_size`).
-    Name(String),
+    Name(&'f str),
     /// Parentheses the author wrote.
     Group(ExprId),
     Unary(UnaryOp, ExprId),
     Binary(BinaryOp, ExprId, ExprId),
-    Call(Function, Vec<ExprId>),
+    Call(Function, &'f [ExprId]),
     If {
         condition: ExprId,
         then: ExprId,
         otherwise: ExprId,
     },
     /// `a | b | c`: the first alternative whose names are all bound.
-    Alternatives(Vec<ExprId>),
-}
-
-/// The text of a number literal. Reads as a `&str`; a literal of up to 22 bytes (every real one)
-/// is kept inside the node, so a million-term sum does not make a million small allocations.
-#[derive(Clone)]
-pub struct LiteralText(LiteralRepr);
-
-#[derive(Clone)]
-enum LiteralRepr {
-    Inline { len: u8, bytes: [u8; 22] },
-    Heap(Box<str>),
-}
-
-impl LiteralText {
-    pub fn as_str(&self) -> &str {
-        match &self.0 {
-            // The bytes were copied from a `&str` whole, so they are UTF-8.
-            LiteralRepr::Inline { len, bytes } => {
-                std::str::from_utf8(&bytes[..*len as usize]).unwrap_or_default()
-            }
-            LiteralRepr::Heap(text) => text,
-        }
-    }
-}
-
-impl From<&str> for LiteralText {
-    fn from(text: &str) -> LiteralText {
-        let mut bytes = [0u8; 22];
-        match bytes.get_mut(..text.len()) {
-            Some(inline) => {
-                inline.copy_from_slice(text.as_bytes());
-                LiteralText(LiteralRepr::Inline {
-                    len: text.len() as u8,
-                    bytes,
-                })
-            }
-            None => LiteralText(LiteralRepr::Heap(text.into())),
-        }
-    }
-}
-
-impl From<String> for LiteralText {
-    fn from(text: String) -> LiteralText {
-        LiteralText::from(text.as_str())
-    }
-}
-
-impl std::ops::Deref for LiteralText {
-    type Target = str;
-    fn deref(&self) -> &str {
-        self.as_str()
-    }
-}
-
-impl PartialEq for LiteralText {
-    fn eq(&self, other: &LiteralText) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-
-impl Eq for LiteralText {}
-
-impl PartialEq<str> for LiteralText {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
-}
-
-impl PartialEq<&str> for LiteralText {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_str() == *other
-    }
-}
-
-impl fmt::Debug for LiteralText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for LiteralText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    Alternatives(&'f [ExprId]),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -444,6 +395,18 @@ pub struct Formula {
     pub sources: Sources,
     pub exprs: Vec<Expr>,
     pub statements: Vec<Statement>,
+    /// The text of names and literals, each string once.
+    pub symbols: Symbols,
+    /// The children of calls, conditionals and alternatives (`ExprList` points here).
+    lists: Vec<ExprId>,
+}
+
+/// The sizes of a formula's tables, to cut them back to (`Formula::rollback`).
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    exprs: usize,
+    statements: usize,
+    lists: usize,
 }
 
 impl Formula {
@@ -453,7 +416,7 @@ impl Formula {
     pub fn arithmetic_chain(&self, id: ExprId) -> (ExprId, Vec<ExprId>) {
         let mut spine = Vec::new();
         let mut leftmost = id;
-        while let ExprKind::Binary(op, lhs, _) = self.expr(leftmost).kind {
+        while let Node::Binary(op, lhs, _) = self.expr(leftmost).node {
             if !op.is_arithmetic() {
                 break;
             }
@@ -476,14 +439,114 @@ impl Formula {
         &self.statements[id.0 as usize]
     }
 
-    pub fn push_expr(&mut self, kind: ExprKind, span: Span) -> ExprId {
-        self.exprs.push(Expr { kind, span });
+    pub fn push_expr(&mut self, node: Node, span: Span) -> ExprId {
+        self.exprs.push(Expr { node, span });
         ExprId(self.exprs.len() as u32 - 1)
+    }
+
+    /// Node `id` as its readers see it.
+    pub fn kind(&self, id: ExprId) -> ExprKind<'_> {
+        match self.expr(id).node {
+            Node::Number(text) => ExprKind::Number {
+                text: self.symbols.get(text),
+            },
+            Node::Bool(value) => ExprKind::Bool(value),
+            Node::Str(text) => ExprKind::Str(self.symbols.get(text)),
+            Node::Name(name) => ExprKind::Name(self.symbols.get(name)),
+            Node::Group(inner) => ExprKind::Group(inner),
+            Node::Unary(op, operand) => ExprKind::Unary(op, operand),
+            Node::Binary(op, lhs, rhs) => ExprKind::Binary(op, lhs, rhs),
+            Node::Call(function, args) => ExprKind::Call(function, self.list(args)),
+            Node::If(parts) => match *self.list(parts) {
+                [condition, then, otherwise] => ExprKind::If {
+                    condition,
+                    then,
+                    otherwise,
+                },
+                // `Formula::if_node` is the only maker of `If`, and it stores three.
+                _ => ExprKind::Alternatives(&[]),
+            },
+            Node::Alternatives(alternatives) => ExprKind::Alternatives(self.list(alternatives)),
+        }
+    }
+
+    pub fn list(&self, list: ExprList) -> &[ExprId] {
+        let start = list.start as usize;
+        self.lists
+            .get(start..start + list.len as usize)
+            .unwrap_or_default()
+    }
+
+    fn push_list(&mut self, ids: &[ExprId]) -> ExprList {
+        let start = self.lists.len() as u32;
+        self.lists.extend_from_slice(ids);
+        ExprList {
+            start,
+            len: ids.len() as u32,
+        }
+    }
+
+    /// A number literal written `text` (without `_` grouping).
+    pub fn number_node(&mut self, text: &str) -> Node {
+        Node::Number(self.symbols.intern(text))
+    }
+
+    pub fn name_node(&mut self, name: &str) -> Node {
+        Node::Name(self.symbols.intern(name))
+    }
+
+    pub fn str_node(&mut self, text: &str) -> Node {
+        Node::Str(self.symbols.intern(text))
+    }
+
+    pub fn call_node(&mut self, function: Function, args: &[ExprId]) -> Node {
+        Node::Call(function, self.push_list(args))
+    }
+
+    pub fn if_node(&mut self, condition: ExprId, then: ExprId, otherwise: ExprId) -> Node {
+        Node::If(self.push_list(&[condition, then, otherwise]))
+    }
+
+    /// `earlier | next`: one node for the whole chain `a | b | c`.
+    pub fn alternatives_node(&mut self, earlier: ExprId, next: ExprId) -> Node {
+        let Node::Alternatives(list) = self.expr(earlier).node else {
+            return Node::Alternatives(self.push_list(&[earlier, next]));
+        };
+        // The usual case: the earlier alternatives are the last list made, so it grows in place.
+        if (list.start + list.len) as usize == self.lists.len() {
+            self.lists.push(next);
+            return Node::Alternatives(ExprList {
+                start: list.start,
+                len: list.len + 1,
+            });
+        }
+        let mut all = self.list(list).to_vec();
+        all.push(next);
+        Node::Alternatives(self.push_list(&all))
+    }
+
+    pub fn mark(&self) -> Mark {
+        Mark {
+            exprs: self.exprs.len(),
+            statements: self.statements.len(),
+            lists: self.lists.len(),
+        }
+    }
+
+    /// Removes every node and statement added since `mark`. (Interned text stays: it is shared.)
+    pub fn rollback(&mut self, mark: Mark) {
+        self.exprs.truncate(mark.exprs);
+        self.statements.truncate(mark.statements);
+        self.lists.truncate(mark.lists);
     }
 
     pub fn push_statement(&mut self, kind: StatementKind, span: Span) -> StatementId {
         self.statements.push(Statement { kind, span });
         StatementId(self.statements.len() as u32 - 1)
+    }
+
+    pub fn expr_ids(&self) -> impl Iterator<Item = ExprId> {
+        (0..self.exprs.len() as u32).map(ExprId)
     }
 
     pub fn statement_ids(&self) -> impl Iterator<Item = StatementId> {
@@ -511,19 +574,13 @@ impl Formula {
 
     /// The direct children of a node, in the order written.
     pub fn children(&self, id: ExprId) -> Vec<ExprId> {
-        match &self.expr(id).kind {
-            ExprKind::Number { .. } | ExprKind::Bool(_) | ExprKind::Str(_) | ExprKind::Name(_) => {
-                Vec::new()
+        match self.expr(id).node {
+            Node::Number(_) | Node::Bool(_) | Node::Str(_) | Node::Name(_) => Vec::new(),
+            Node::Group(inner) | Node::Unary(_, inner) => vec![inner],
+            Node::Binary(_, lhs, rhs) => vec![lhs, rhs],
+            Node::Call(_, list) | Node::If(list) | Node::Alternatives(list) => {
+                self.list(list).to_vec()
             }
-            ExprKind::Group(inner) | ExprKind::Unary(_, inner) => vec![*inner],
-            ExprKind::Binary(_, lhs, rhs) => vec![*lhs, *rhs],
-            ExprKind::Call(_, args) => args.clone(),
-            ExprKind::If {
-                condition,
-                then,
-                otherwise,
-            } => vec![*condition, *then, *otherwise],
-            ExprKind::Alternatives(alternatives) => alternatives.clone(),
         }
     }
 }
@@ -536,26 +593,75 @@ impl fmt::Display for SourceId {
 
 #[cfg(test)]
 mod tests {
-    use super::LiteralText;
+    use super::*;
 
     #[test]
-    fn literal_text_reads_back_what_was_stored() {
-        for text in [
-            "",
-            "7",
-            "30522",
-            "1.5e-3",
-            &"9".repeat(22),
-            &"9".repeat(23),
-            &"1".repeat(5000),
-        ] {
-            let literal = LiteralText::from(text);
-            assert_eq!(literal.as_str(), text);
-            assert_eq!(format!("{literal:?}"), format!("{text:?}"));
-        }
+    fn a_node_is_24_bytes() {
+        // The tree of a 10 MB formula file is a few million nodes; this size is what keeps its
+        // memory a small multiple of the file (README, "Performance").
+        assert_eq!(std::mem::size_of::<Node>(), 12);
+        assert_eq!(std::mem::size_of::<Expr>(), 24);
+    }
+
+    #[test]
+    fn nodes_read_back_what_was_stored() {
+        let mut formula = Formula::new();
+        let source = formula.sources.add("t", "");
+        let span = Span::new(source, 0, 0);
+        let push = |formula: &mut Formula, node: Node| formula.push_expr(node, span);
+        let node = formula.number_node("30522");
+        let v = push(&mut formula, node);
+        let node = formula.name_node("hidden_size");
+        let h = push(&mut formula, node);
+        let node = formula.number_node(&"9".repeat(5000));
+        let big = push(&mut formula, node);
+        let node = formula.call_node(Function::Max, &[v, h, big]);
+        let call = push(&mut formula, node);
+        let node = formula.if_node(h, v, big);
+        let branch = push(&mut formula, node);
+        let node = formula.alternatives_node(h, v);
+        let first = push(&mut formula, node);
+        let node = formula.alternatives_node(first, big);
+        let both = push(&mut formula, node);
+        assert_eq!(formula.kind(v), ExprKind::Number { text: "30522" });
+        assert_eq!(formula.kind(h), ExprKind::Name("hidden_size"));
         assert_eq!(
-            std::mem::size_of::<LiteralText>(),
-            std::mem::size_of::<String>()
+            formula.kind(big),
+            ExprKind::Number {
+                text: &"9".repeat(5000)
+            }
         );
+        assert_eq!(
+            formula.kind(call),
+            ExprKind::Call(Function::Max, &[v, h, big])
+        );
+        assert_eq!(
+            formula.kind(branch),
+            ExprKind::If {
+                condition: h,
+                then: v,
+                otherwise: big
+            }
+        );
+        assert_eq!(formula.kind(first), ExprKind::Alternatives(&[h, v]));
+        assert_eq!(formula.kind(both), ExprKind::Alternatives(&[h, v, big]));
+        assert_eq!(formula.children(both), vec![h, v, big]);
+    }
+
+    #[test]
+    fn rollback_removes_what_came_after_the_mark() {
+        let mut formula = Formula::new();
+        let source = formula.sources.add("t", "");
+        let span = Span::new(source, 0, 0);
+        let node = formula.name_node("a");
+        let a = formula.push_expr(node, span);
+        let mark = formula.mark();
+        let node = formula.call_node(Function::Min, &[a, a]);
+        formula.push_expr(node, span);
+        formula.rollback(mark);
+        assert_eq!(formula.exprs.len(), 1);
+        let node = formula.call_node(Function::Floor, &[a]);
+        let floor = formula.push_expr(node, span);
+        assert_eq!(formula.kind(floor), ExprKind::Call(Function::Floor, &[a]));
     }
 }

@@ -196,8 +196,8 @@ fn names_in(formula: &Formula, root: crate::syntax::ExprId) -> Vec<String> {
     let mut names = Vec::new();
     let mut stack = vec![root];
     while let Some(id) = stack.pop() {
-        if let ExprKind::Name(name) = &formula.expr(id).kind {
-            names.push(name.clone());
+        if let ExprKind::Name(name) = formula.kind(id) {
+            names.push(name.to_string());
         }
         stack.extend(formula.children(id));
     }

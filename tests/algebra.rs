@@ -407,16 +407,16 @@ fn solving_for_a_literal_with_every_size_bound() {
     let p = file(&text, None, &[]);
     let literal = p
         .formula
-        .exprs
-        .iter()
-        .position(|e| {
-            matches!(&e.kind, ExprKind::Number { text } if text == "3")
-                && p.formula.sources.get(e.span.source).text[..e.span.start as usize]
+        .expr_ids()
+        .find(|&id| {
+            let span = p.formula.expr(id).span;
+            matches!(p.formula.kind(id), ExprKind::Number { text } if text == "3")
+                && p.formula.sources.get(span.source).text[..span.start as usize]
                     .ends_with("H*A*d*")
         })
         .expect("the literal 3 of H*A*d*3");
     let unknown = Unknown::Literal {
-        expr: paramcount::syntax::ExprId(literal as u32),
+        expr: literal,
         name: "?".into(),
     };
     let roots = solve_for(&p, unknown, &n(115_968_000)).unwrap();

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use paramcount::algebra::{self, Options, Style};
 use paramcount::diagnostic::{self, Color};
 use paramcount::program::{Program, Request};
-use paramcount::syntax::ExprKind;
+use paramcount::syntax::Node;
 use paramcount::{evaluate, Limits, Value};
 
 fuzz_target!(|data: &[u8]| {
@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
                     .formula
                     .exprs
                     .iter()
-                    .any(|e| matches!(e.kind, ExprKind::Name(_)));
+                    .any(|e| matches!(e.node, Node::Name(_)));
                 if !named {
                     assert_eq!(Value::Number(constant), evaluation.value, "{text}");
                 }

@@ -234,7 +234,7 @@ impl<'p> Expander<'p> {
     fn size_kind(&self, id: StatementId, d: &Definition) -> SizeKind {
         let formula = self.formula;
         let peel = |mut e: ExprId| {
-            while let ExprKind::Group(inner) = formula.expr(e).kind {
+            while let ExprKind::Group(inner) = formula.kind(e) {
                 e = inner;
             }
             e
@@ -245,23 +245,23 @@ impl<'p> Expander<'p> {
             SizeKind::Symbol
         };
         let value = peel(d.value);
-        let alternatives: Vec<ExprId> = match &formula.expr(value).kind {
+        let alternatives: Vec<ExprId> = match formula.kind(value) {
             ExprKind::Number { .. } => return read,
             ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, inner)
-                if matches!(formula.expr(peel(*inner)).kind, ExprKind::Number { .. }) =>
+                if matches!(formula.kind(peel(inner)), ExprKind::Number { .. }) =>
             {
                 return read
             }
             ExprKind::Bool(_) | ExprKind::Str(_) => return SizeKind::NotNumber,
             ExprKind::Name(_) => vec![value],
-            ExprKind::Alternatives(alternatives) => alternatives.clone(),
+            ExprKind::Alternatives(alternatives) => alternatives.to_vec(),
             _ => return SizeKind::Computed,
         };
         // The first alternative that is bound decides, as in evaluation; a config key the config
         // lacks falls through to the next one.
         for alternative in alternatives {
             let alternative = peel(alternative);
-            match &formula.expr(alternative).kind {
+            match formula.kind(alternative) {
                 ExprKind::Name(name) if self.is_unknown_name(name) => {
                     return SizeKind::Alias(alternative)
                 }
@@ -325,7 +325,7 @@ impl<'p> Expander<'p> {
         let formula = self.formula;
         let node = formula.expr(id);
         let span = node.span;
-        match &node.kind {
+        match formula.kind(id) {
             ExprKind::Number { text } => {
                 if let Some(Unknown::Literal { expr, name }) = &self.unknown {
                     if *expr == id {
@@ -347,23 +347,23 @@ impl<'p> Expander<'p> {
             ExprKind::Bool(b) => Err(not_a_number(span, &format!("the boolean {b}"))),
             ExprKind::Str(s) => Err(not_a_number(span, &format!("the string {s:?}"))),
             ExprKind::Name(name) => self.name(name, span, within),
-            ExprKind::Group(inner) => self.expr(*inner, within),
-            ExprKind::Unary(UnaryOp::Neg, inner) => Ok(self.expr(*inner, within)?.neg()),
-            ExprKind::Unary(UnaryOp::Plus, inner) => self.expr(*inner, within),
+            ExprKind::Group(inner) => self.expr(inner, within),
+            ExprKind::Unary(UnaryOp::Neg, inner) => Ok(self.expr(inner, within)?.neg()),
+            ExprKind::Unary(UnaryOp::Plus, inner) => self.expr(inner, within),
             ExprKind::Unary(UnaryOp::Not, _) => Err(not_a_number(span, "a condition")),
             ExprKind::Binary(op, _, _) if op.is_arithmetic() => self.chain(id, within),
-            ExprKind::Binary(BinaryOp::Pow, lhs, rhs) => self.power(span, *lhs, *rhs, within),
+            ExprKind::Binary(BinaryOp::Pow, lhs, rhs) => self.power(span, lhs, rhs, within),
             ExprKind::Binary(_, _, _) => Err(not_a_number(span, "a condition")),
-            ExprKind::Call(function, args) => self.call(*function, args, span, within),
+            ExprKind::Call(function, args) => self.call(function, args, span, within),
             ExprKind::If {
                 condition,
                 then,
                 otherwise,
             } => {
-                let taken = if self.condition(*condition, within)? {
-                    *then
+                let taken = if self.condition(condition, within)? {
+                    then
                 } else {
-                    *otherwise
+                    otherwise
                 };
                 self.expr(taken, within)
             }
@@ -371,7 +371,7 @@ impl<'p> Expander<'p> {
                 // The first alternative that is bound; when none is, the first one.
                 let mut chosen = alternatives.first().copied();
                 for &alternative in alternatives {
-                    if let ExprKind::Name(name) = &formula.expr(alternative).kind {
+                    if let ExprKind::Name(name) = formula.kind(alternative) {
                         if !self.is_unknown_name(name)
                             && self.scope.resolve(name, within)
                                 == Resolution::Config(Lookup::Absent)
@@ -426,7 +426,7 @@ impl<'p> Expander<'p> {
         let (leftmost, spine) = formula.arithmetic_chain(id);
         let mut accumulated = self.expr(leftmost, within)?;
         for &node in &spine {
-            let ExprKind::Binary(op, _, rhs) = formula.expr(node).kind else {
+            let ExprKind::Binary(op, _, rhs) = formula.kind(node) else {
                 continue;
             };
             let span = formula.expr(node).span;
@@ -640,16 +640,16 @@ impl<'p> Expander<'p> {
         depth: usize,
     ) -> Result<Option<bool>, Fault> {
         let formula = self.formula;
-        Ok(match &formula.expr(id).kind {
-            ExprKind::Bool(b) => Some(*b),
-            ExprKind::Group(inner) => self.decide(*inner, within, depth)?,
-            ExprKind::Unary(UnaryOp::Not, inner) => self.decide(*inner, within, depth)?.map(|b| !b),
+        Ok(match formula.kind(id) {
+            ExprKind::Bool(b) => Some(b),
+            ExprKind::Group(inner) => self.decide(inner, within, depth)?,
+            ExprKind::Unary(UnaryOp::Not, inner) => self.decide(inner, within, depth)?.map(|b| !b),
             ExprKind::Binary(op @ (BinaryOp::And | BinaryOp::Or), lhs, rhs) => {
                 // `and` is decided by a false side, `or` by a true one.
-                let decisive = *op == BinaryOp::Or;
-                match self.decide(*lhs, within, depth)? {
+                let decisive = op == BinaryOp::Or;
+                match self.decide(lhs, within, depth)? {
                     Some(b) if b == decisive => Some(b),
-                    left => match (left, self.decide(*rhs, within, depth)?) {
+                    left => match (left, self.decide(rhs, within, depth)?) {
                         (_, Some(b)) if b == decisive => Some(b),
                         (Some(_), Some(b)) => Some(b),
                         _ => None,
@@ -667,7 +667,7 @@ impl<'p> Expander<'p> {
                         | BinaryOp::Ge
                 ) =>
             {
-                let (Ok(mut left), Ok(right)) = (self.expr(*lhs, within), self.expr(*rhs, within))
+                let (Ok(mut left), Ok(right)) = (self.expr(lhs, within), self.expr(rhs, within))
                 else {
                     return Ok(None);
                 };

@@ -150,19 +150,19 @@ impl Walk {
             let mut is_term = false;
             if let Some(parent) = parent {
                 walk.parents.insert(id, parent);
-                is_term = match formula.expr(parent).kind {
+                is_term = match formula.kind(parent) {
                     ExprKind::Binary(BinaryOp::Add | BinaryOp::Sub, lhs, _) => {
                         // The left side of a sum in a chain `a+b+c` is the sum so far, not a part.
                         !(lhs == id
                             && matches!(
-                                formula.expr(id).kind,
+                                formula.kind(id),
                                 ExprKind::Binary(BinaryOp::Add | BinaryOp::Sub, ..)
                             ))
                     }
                     _ => false,
                 };
             }
-            match &formula.expr(id).kind {
+            match formula.kind(id) {
                 ExprKind::Number { text } => {
                     if (id.0 as usize) < synthetic && !in_size {
                         walk.literals.push(id);
@@ -182,7 +182,7 @@ impl Walk {
                         if definition.kind == DefinitionKind::Part {
                             if parent.is_some() {
                                 walk.terms.push(id);
-                                walk.part_names.insert(id, name.clone());
+                                walk.part_names.insert(id, name.to_string());
                             }
                             if seen_statements.insert(statement) {
                                 stack.push((definition.value, statement, None));
@@ -194,10 +194,12 @@ impl Walk {
                             let current = number_of(evaluator.statement(statement));
                             if let Some(current) = current {
                                 multipliers.insert(current.clone());
-                                if seen_names.insert(name.clone()) {
+                                if seen_names.insert(name) {
                                     walk.variables.push(Variable {
-                                        target: FixTarget::Definition { name: name.clone() },
-                                        name: name.clone(),
+                                        target: FixTarget::Definition {
+                                            name: name.to_string(),
+                                        },
+                                        name: name.to_string(),
                                         span: definition.name_span,
                                         current,
                                     });
@@ -207,10 +209,12 @@ impl Walk {
                     }
                     Resolution::Override(statement) => {
                         if let Some(current) = number_of(evaluator.statement(statement)) {
-                            if seen_names.insert(name.clone()) {
+                            if seen_names.insert(name) {
                                 walk.variables.push(Variable {
-                                    target: FixTarget::Set { name: name.clone() },
-                                    name: name.clone(),
+                                    target: FixTarget::Set {
+                                        name: name.to_string(),
+                                    },
+                                    name: name.to_string(),
                                     span: formula.statement(statement).span,
                                     current,
                                 });
@@ -222,10 +226,12 @@ impl Walk {
                             walk.terms.push(id);
                         }
                         multipliers.insert(current.clone());
-                        if seen_names.insert(name.clone()) {
+                        if seen_names.insert(name) {
                             walk.variables.push(Variable {
-                                target: FixTarget::Config { key: name.clone() },
-                                name: name.clone(),
+                                target: FixTarget::Config {
+                                    key: name.to_string(),
+                                },
+                                name: name.to_string(),
                                 span: formula.expr(id).span,
                                 current,
                             });
@@ -397,7 +403,7 @@ fn one_number(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Vec<Numb
     let limit = workspace.limits.max_bits;
     let mut fixes = Vec::new();
     for &id in walk.literals.iter().take(walk.candidates()) {
-        let ExprKind::Number { text } = &workspace.formula.expr(id).kind else {
+        let ExprKind::Number { text } = workspace.formula.kind(id) else {
             continue;
         };
         let Some(Ok(current)) = Number::parse_literal(text, limit) else {
@@ -468,7 +474,8 @@ fn parts(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Vec<PartFindi
             continue;
         }
         let mark = workspace.mark();
-        workspace.replace(id, ExprKind::Number { text: "0".into() });
+        let zero = workspace.formula.number_node("0");
+        workspace.replace(id, zero);
         let without = number_of(workspace.evaluate(claim.computed, claim.within));
         workspace.rollback(mark);
         let Some(contribution) = without.and_then(|w| claim.value.sub(&w, limit).ok()) else {
@@ -777,14 +784,14 @@ fn fused_numbers(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Optio
         .literals
         .iter()
         .filter_map(|&literal| {
-            let ExprKind::Number { text } = &workspace.formula.expr(literal).kind else {
+            let ExprKind::Number { text } = workspace.formula.kind(literal) else {
                 return None;
             };
             if text.len() < 4
                 || !text.bytes().all(|b| b.is_ascii_digit())
                 || text.starts_with('0')
                 || is_power_of_two(text)
-                || given.contains(text.as_str())
+                || given.contains(text)
             {
                 return None;
             }
@@ -863,14 +870,14 @@ fn fused_numbers(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Optio
         let span = workspace.formula.expr(*literal).span;
         let joined = pieces.join("*");
         // A product inside a power, a divisor or a negation needs brackets to read the same.
-        let bracket =
-            walk.parents
-                .get(literal)
-                .is_some_and(|p| match workspace.formula.expr(*p).kind {
-                    ExprKind::Binary(BinaryOp::Pow, ..) | ExprKind::Unary(..) => true,
-                    ExprKind::Binary(BinaryOp::Div, _, rhs) => rhs == *literal,
-                    _ => false,
-                });
+        let bracket = walk
+            .parents
+            .get(literal)
+            .is_some_and(|p| match workspace.formula.kind(*p) {
+                ExprKind::Binary(BinaryOp::Pow, ..) | ExprKind::Unary(..) => true,
+                ExprKind::Binary(BinaryOp::Div, _, rhs) => rhs == *literal,
+                _ => false,
+            });
         let shown = if bracket {
             format!("({joined})")
         } else {

@@ -273,10 +273,10 @@ fn accept(formula: &Formula, statement: crate::syntax::StatementId) -> Option<bo
 /// A number on its own (perhaps signed or in brackets): what a claim states.
 pub fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
     loop {
-        match &formula.expr(id).kind {
+        match formula.kind(id) {
             ExprKind::Number { .. } => return true,
             ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, inner) => {
-                id = *inner
+                id = inner
             }
             _ => return false,
         }
@@ -286,8 +286,8 @@ pub fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
 /// Whether an expression computes something (has an operator), rather than naming a value.
 fn has_operator(formula: &Formula, mut id: ExprId) -> bool {
     loop {
-        match &formula.expr(id).kind {
-            ExprKind::Group(inner) | ExprKind::Unary(_, inner) => id = *inner,
+        match formula.kind(id) {
+            ExprKind::Group(inner) | ExprKind::Unary(_, inner) => id = inner,
             ExprKind::Binary(..) | ExprKind::Call(..) => return true,
             _ => return false,
         }

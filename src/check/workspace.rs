@@ -13,7 +13,7 @@ use crate::number::Number;
 use crate::parser;
 use crate::program::{check_size, check_statement_count, read_text_within, LoadError};
 use crate::syntax::{
-    BinaryOp, ExprId, ExprKind, Formula, SourceId, Sources, Span, StatementId, StatementKind,
+    self, BinaryOp, ExprId, Formula, Node, SourceId, Sources, Span, StatementId, StatementKind,
     UnaryOp,
 };
 
@@ -26,8 +26,7 @@ use super::{CheckInput, CheckOptions};
 /// A point to roll the formula back to.
 #[derive(Clone, Copy, Debug)]
 pub struct Mark {
-    exprs: usize,
-    statements: usize,
+    formula: syntax::Mark,
     undo: usize,
 }
 
@@ -47,7 +46,7 @@ pub struct Workspace {
     pub lenient: HashSet<SourceId>,
     /// Scanned documents: a claim on prose with no number in it is not reported.
     pub scanned: HashSet<SourceId>,
-    undo: Vec<(ExprId, ExprKind)>,
+    undo: Vec<(ExprId, Node)>,
     /// The numbers each source's fused literals may be made of, once worked out.
     pub atoms: HashMap<SourceId, Atoms>,
 }
@@ -279,8 +278,7 @@ impl Workspace {
 
     pub fn mark(&self) -> Mark {
         Mark {
-            exprs: self.formula.exprs.len(),
-            statements: self.formula.statements.len(),
+            formula: self.formula.mark(),
             undo: self.undo.len(),
         }
     }
@@ -288,55 +286,48 @@ impl Workspace {
     /// Undoes every change made since `mark`.
     pub fn rollback(&mut self, mark: Mark) {
         while self.undo.len() > mark.undo {
-            if let Some((id, kind)) = self.undo.pop() {
+            if let Some((id, node)) = self.undo.pop() {
                 if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
-                    expr.kind = kind;
+                    expr.node = node;
                 }
             }
         }
-        self.formula.exprs.truncate(mark.exprs);
-        self.formula.statements.truncate(mark.statements);
+        self.formula.rollback(mark.formula);
     }
 
     /// Makes node `id` something else until the next rollback.
-    pub fn replace(&mut self, id: ExprId, kind: ExprKind) {
+    pub fn replace(&mut self, id: ExprId, node: Node) {
         if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
-            let old = std::mem::replace(&mut expr.kind, kind);
+            let old = std::mem::replace(&mut expr.node, node);
             self.undo.push((id, old));
         }
     }
 
     /// A node holding the exact number `n` (a fraction as a division, a negative as a negation).
     pub fn number_node(&mut self, n: &Number, span: Span) -> ExprId {
-        let kind = self.number_kind(n, span);
-        self.formula.push_expr(kind, span)
+        let node = self.number_kind(n, span);
+        self.formula.push_expr(node, span)
     }
 
-    pub fn number_kind(&mut self, n: &Number, span: Span) -> ExprKind {
+    pub fn number_kind(&mut self, n: &Number, span: Span) -> Node {
         if n.is_negative() {
             let magnitude = self.number_node(&n.neg(), span);
-            return ExprKind::Unary(UnaryOp::Neg, magnitude);
+            return Node::Unary(UnaryOp::Neg, magnitude);
         }
         if n.is_integer() {
-            return ExprKind::Number {
-                text: n.to_string().into(),
-            };
+            return self.formula.number_node(&n.to_string());
         }
         let (numer, denom) = n.to_fraction();
         let numer = self.number_node(&Number::from_bigint(numer), span);
         let denom = self.number_node(&Number::from_bigint(denom), span);
-        ExprKind::Binary(BinaryOp::Div, numer, denom)
+        Node::Binary(BinaryOp::Div, numer, denom)
     }
 
     /// The product `pieces[0]*pieces[1]*...` as a node kind, for a fused literal read apart.
-    pub fn product_kind(&mut self, pieces: &[String], span: Span) -> Option<ExprKind> {
+    pub fn product_kind(&mut self, pieces: &[String], span: Span) -> Option<Node> {
         let mut ids = pieces.iter().map(|p| {
-            self.formula.push_expr(
-                ExprKind::Number {
-                    text: p.as_str().into(),
-                },
-                span,
-            )
+            let node = self.formula.number_node(p);
+            self.formula.push_expr(node, span)
         });
         let first = ids.next()?;
         let mut rest: Vec<ExprId> = ids.collect();
@@ -345,9 +336,9 @@ impl Workspace {
         for id in rest {
             product = self
                 .formula
-                .push_expr(ExprKind::Binary(BinaryOp::Mul, product, id), span);
+                .push_expr(Node::Binary(BinaryOp::Mul, product, id), span);
         }
-        Some(ExprKind::Binary(BinaryOp::Mul, product, last))
+        Some(Node::Binary(BinaryOp::Mul, product, last))
     }
 
     /// Overrides `name` with `n` until the next rollback, as `--set name=n` would.

@@ -81,12 +81,11 @@ pub(super) fn read_expression<B: Build>(
 
 /// Runs `read`; when it gives up, removes whatever it added to the arena.
 fn atomically<T>(formula: &mut Formula, read: impl FnOnce(&mut Formula) -> Fast<T>) -> Option<T> {
-    let (exprs, statements) = (formula.exprs.len(), formula.statements.len());
+    let mark = formula.mark();
     match read(formula) {
         Ok(result) => Some(result),
         Err(GiveUp) => {
-            formula.exprs.truncate(exprs);
-            formula.statements.truncate(statements);
+            formula.rollback(mark);
             None
         }
     }

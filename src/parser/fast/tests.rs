@@ -8,9 +8,13 @@ use crate::syntax::Formula;
 
 const DEPTH: usize = 10_000;
 
-/// The whole tree, printed: nodes, spans and statements.
+/// The whole tree, printed: nodes as their readers see them, spans and statements.
 fn dump(formula: &Formula) -> String {
-    format!("{:?}\n{:?}", formula.exprs, formula.statements)
+    let nodes: Vec<String> = formula
+        .expr_ids()
+        .map(|id| format!("{:?} {:?}", formula.kind(id), formula.expr(id).span))
+        .collect();
+    format!("{nodes:?}\n{:?}", formula.statements)
 }
 
 /// Reads `text` as a file (or as `-e`) with the fast reader and with pest. Returns the fast tree
