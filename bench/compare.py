@@ -195,9 +195,11 @@ def cases(d, binary, scale, skip_slow):
                        "print(m.num_parameters())"])
 
     if scale > 1:
-        add(f"w2 x{scale}", "paramcount", [binary, "eval", p(f"w2_sum_x{scale}.txt")])
+        # The scaled files pass the default 64 MiB input limit: raise it for them alone.
+        limit = ["--max-input", str(200_000_000 * scale)]
+        add(f"w2 x{scale}", "paramcount", [binary, "eval", p(f"w2_sum_x{scale}.txt")] + limit)
         add(f"w3 x{scale}", "paramcount",
-            [binary, "eval", p(f"w3_file_x{scale}.formula"), "--config", p("w3_config.json")])
+            [binary, "eval", p(f"w3_file_x{scale}.formula"), "--config", p("w3_config.json")] + limit)
     return out
 
 

@@ -9,19 +9,23 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use crate::config::{Config, Lookup};
-use crate::syntax::{Formula, StatementId, StatementKind};
+use crate::syntax::{ExprId, Formula, Node, StatementId, StatementKind, Symbol};
 
 /// The names one run can resolve.
 #[derive(Debug)]
 pub struct Scope<'a> {
     formula: &'a Formula,
     config: Option<&'a Config>,
-    overrides: HashMap<&'a str, StatementId>,
-    definitions: HashMap<&'a str, StatementId>,
+    /// Indexed by the `Symbol` of a name: a name in the tree is resolved without hashing it (a
+    /// 100,000-line file resolves a million of them).
+    overrides: Vec<Option<StatementId>>,
+    definitions: Vec<Option<StatementId>>,
+    /// The symbol of the name each statement defines or sets, by statement.
+    own_names: Vec<Option<Symbol>>,
     max_bits: u64,
     /// Config values already read: a formula names a few keys many times, and reading one
     /// converts the JSON number's text anew.
-    config_values: RefCell<HashMap<String, Lookup>>,
+    config_values: RefCell<HashMap<Symbol, Lookup, foldhash::fast::RandomState>>,
 }
 
 /// What a name refers to.
@@ -35,27 +39,41 @@ pub enum Resolution {
 
 impl<'a> Scope<'a> {
     pub fn new(formula: &'a Formula, config: Option<&'a Config>, max_bits: u64) -> Scope<'a> {
-        let mut overrides = HashMap::new();
-        let mut definitions = HashMap::new();
+        let symbols = formula.symbols.len();
+        let mut overrides = Vec::new();
+        let mut definitions = vec![None; symbols];
+        let mut own_names = Vec::with_capacity(formula.statements.len());
         for id in formula.statement_ids() {
-            match &formula.statement(id).kind {
+            // `Formula::push_statement` interned every defined or set name.
+            let own = match &formula.statement(id).kind {
                 StatementKind::Override { name, .. } => {
-                    overrides.insert(name.as_str(), id);
+                    let symbol = formula.symbols.find(name);
+                    if let Some(symbol) = symbol {
+                        overrides.resize(symbols, None);
+                        overrides[symbol.index()] = Some(id);
+                    }
+                    symbol
                 }
                 // A later definition of the same name replaces an earlier one.
                 StatementKind::Definition(d) => {
-                    definitions.insert(d.name.as_str(), id);
+                    let symbol = formula.symbols.find(&d.name);
+                    if let Some(symbol) = symbol {
+                        definitions[symbol.index()] = Some(id);
+                    }
+                    symbol
                 }
-                StatementKind::Expression { .. } => {}
-            }
+                StatementKind::Expression { .. } => None,
+            };
+            own_names.push(own);
         }
         Scope {
             formula,
             config,
             overrides,
             definitions,
+            own_names,
             max_bits,
-            config_values: RefCell::new(HashMap::new()),
+            config_values: RefCell::default(),
         }
     }
 
@@ -69,47 +87,83 @@ impl<'a> Scope<'a> {
 
     /// Resolves `name` as it appears inside statement `within`.
     pub fn resolve(&self, name: &str, within: StatementId) -> Resolution {
+        match self.formula.symbols.find(name) {
+            Some(symbol) => self.resolve_symbol(symbol, within),
+            // Not interned: nothing defines or sets it, and no node names it.
+            None => Resolution::Config(
+                self.config
+                    .map_or(Lookup::Absent, |config| config.lookup(name, self.max_bits)),
+            ),
+        }
+    }
+
+    /// Resolves the name written at node `id` (a `Name` node) inside statement `within`: the way
+    /// the evaluator resolves, by symbol, without hashing the text again.
+    pub fn resolve_at(&self, id: ExprId, within: StatementId) -> Resolution {
+        match self.formula.expr(id).node {
+            Node::Name(symbol) => self.resolve_symbol(symbol, within),
+            _ => Resolution::Config(Lookup::Absent),
+        }
+    }
+
+    /// Resolves the name `symbol` as it appears inside statement `within`.
+    pub fn resolve_symbol(&self, symbol: Symbol, within: StatementId) -> Resolution {
+        let own = self.own_names.get(within.0 as usize).copied().flatten() == Some(symbol);
         let (skip_overrides, skip_definitions) = match &self.formula.statement(within).kind {
-            StatementKind::Override { name: own, .. } if own == name => (true, false),
-            StatementKind::Definition(d) if d.name == name => (true, true),
+            StatementKind::Override { .. } if own => (true, false),
+            StatementKind::Definition(_) if own => (true, true),
             _ => (false, false),
         };
-        if !skip_overrides && !self.overrides.is_empty() {
-            if let Some(&id) = self.overrides.get(name) {
+        if !skip_overrides {
+            if let Some(&Some(id)) = self.overrides.get(symbol.index()) {
                 return Resolution::Override(id);
             }
         }
         if !skip_definitions {
-            if let Some(&id) = self.definitions.get(name) {
+            if let Some(&Some(id)) = self.definitions.get(symbol.index()) {
                 return Resolution::Definition(id);
             }
         }
-        Resolution::Config(self.lookup_config(name))
+        Resolution::Config(self.lookup_config(symbol))
     }
 
-    fn lookup_config(&self, name: &str) -> Lookup {
+    fn lookup_config(&self, symbol: Symbol) -> Lookup {
         let Some(config) = self.config else {
             return Lookup::Absent;
         };
-        if let Some(known) = self.config_values.borrow().get(name) {
+        if let Some(known) = self.config_values.borrow().get(&symbol) {
             return known.clone();
         }
-        let lookup = config.lookup(name, self.max_bits);
+        let lookup = config.lookup(self.formula.symbols.get(symbol), self.max_bits);
         self.config_values
             .borrow_mut()
-            .insert(name.to_string(), lookup.clone());
+            .insert(symbol, lookup.clone());
         lookup
     }
 
     /// The override that replaces definition `name`, if any.
     pub fn override_of(&self, name: &str) -> Option<StatementId> {
-        self.overrides.get(name).copied()
+        let symbol = self.formula.symbols.find(name)?;
+        self.overrides.get(symbol.index()).copied().flatten()
+    }
+
+    /// The names the formula defines and the `--set` overrides, each once.
+    fn own_names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let formula = self.formula;
+        self.definitions
+            .iter()
+            .chain(&self.overrides)
+            .flatten()
+            .filter_map(move |&id| match &formula.statement(id).kind {
+                StatementKind::Definition(d) => Some(d.name.as_str()),
+                StatementKind::Override { name, .. } => Some(name.as_str()),
+                StatementKind::Expression { .. } => None,
+            })
     }
 
     /// Every name a user could have meant: definitions, overrides and config keys.
     pub fn known_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.definitions.keys().map(|s| s.to_string()).collect();
-        names.extend(self.overrides.keys().map(|s| s.to_string()));
+        let mut names: Vec<String> = self.own_names().map(str::to_string).collect();
         if let Some(config) = self.config {
             names.extend(config.keys());
         }

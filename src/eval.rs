@@ -442,7 +442,7 @@ impl<'s> Evaluator<'s> {
             },
             ExprKind::Bool(b) => Value::Bool(b),
             ExprKind::Str(s) => Value::Str(s.to_string()),
-            ExprKind::Name(name) => self.name(name, span, within)?,
+            ExprKind::Name(name) => self.name(id, name, span, within)?,
             ExprKind::Group(inner) => self.expr(inner, within)?,
             ExprKind::Unary(op, operand) => {
                 let operand_value = self.expr(operand, within)?;
@@ -488,8 +488,9 @@ impl<'s> Evaluator<'s> {
         Ok(value)
     }
 
-    fn name(&mut self, name: &str, span: Span, within: StatementId) -> Result<Value> {
-        match self.scope.resolve(name, within) {
+    /// The value of the name `name` written at node `id`.
+    fn name(&mut self, id: ExprId, name: &str, span: Span, within: StatementId) -> Result<Value> {
+        match self.scope.resolve_at(id, within) {
             Resolution::Override(id) | Resolution::Definition(id) => {
                 self.statement_used_at(id, Some(span))
             }

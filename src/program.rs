@@ -201,12 +201,19 @@ pub fn check_size(name: &str, text: &str, max_bytes: usize) -> Result<()> {
 /// A name defined twice in one file is almost always a mistake (most often a claim written as
 /// `total = 123` on a line of its own, which would silently replace the formula): refuse it.
 fn reject_redefinitions(formula: &Formula, statements: &[StatementId]) -> Result<()> {
-    let mut seen: std::collections::HashMap<&str, crate::syntax::Span> = Default::default();
+    // Indexed by the symbol of each name (`Formula::push_statement` interned them all).
+    let mut seen: Vec<Option<crate::syntax::Span>> = vec![None; formula.symbols.len()];
     for &id in statements {
         let Some(definition) = formula.statement(id).definition() else {
             continue;
         };
-        if let Some(&first) = seen.get(definition.name.as_str()) {
+        let Some(symbol) = formula.symbols.find(&definition.name) else {
+            continue;
+        };
+        let Some(slot) = seen.get_mut(symbol.index()) else {
+            continue;
+        };
+        if let Some(first) = *slot {
             let (line, _) = formula.sources.line_column(first);
             return Err(Error::Redefinition {
                 span: definition.name_span,
@@ -214,7 +221,7 @@ fn reject_redefinitions(formula: &Formula, statements: &[StatementId]) -> Result
                 first_line: line,
             });
         }
-        seen.insert(&definition.name, definition.name_span);
+        *slot = Some(definition.name_span);
     }
     Ok(())
 }

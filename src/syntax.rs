@@ -541,6 +541,17 @@ impl Formula {
     }
 
     pub fn push_statement(&mut self, kind: StatementKind, span: Span) -> StatementId {
+        // Every name a statement defines is interned, so `Symbols::find` answers for all of them
+        // and a name that finds no symbol is neither defined nor set.
+        match &kind {
+            StatementKind::Definition(d) => {
+                self.symbols.intern(&d.name);
+            }
+            StatementKind::Override { name, .. } => {
+                self.symbols.intern(name);
+            }
+            StatementKind::Expression { .. } => {}
+        }
         self.statements.push(Statement { kind, span });
         StatementId(self.statements.len() as u32 - 1)
     }

@@ -10,6 +10,13 @@ use indexmap::IndexSet;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Symbol(u32);
 
+impl Symbol {
+    /// Its position among the symbols: `0..Symbols::len()`, for tables indexed by symbol.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 /// The interner. The hasher is seeded per process, so a file crafted to collide cannot make
 /// reading it quadratic.
 #[derive(Clone, Debug, Default)]
