@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::number::{ArithmeticError, Number};
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::syntax::{
-    BinaryOp, ExprId, ExprKind, Function, Span, StatementId, StatementKind, UnaryOp,
+    BinaryOp, ExprId, ExprKind, Function, Node, Span, StatementId, StatementKind, UnaryOp,
 };
 
 /// Bounds on what one run may read and compute: whatever the input, a run ends in bounded time
@@ -269,15 +269,34 @@ impl<'s> Evaluator<'s> {
 
     /// The value of a node evaluated as part of statement `within`.
     pub fn expr(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
+        // Parentheses compute nothing: they are walked in a loop, not a level of recursion each,
+        // which halves the stack that input nested a million deep (`1+(1+(...))`) needs.
+        let formula = self.scope.formula();
+        let mut inner = id;
+        while let Node::Group(next) = formula.expr(inner).node {
+            inner = next;
+        }
         // Asking stacker how much stack is left costs more than evaluating a small node, so it is
         // asked every `GROW_EVERY` levels; the red zone covers that many levels with room to spare.
         self.depth += 1;
         let value = if self.depth % GROW_EVERY == 0 {
-            stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(id, within))
+            stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.eval(inner, within))
         } else {
-            self.eval(id, within)
+            self.eval(inner, within)
         };
         self.depth -= 1;
+        if inner != id {
+            if let Ok(value) = &value {
+                let mut group = id;
+                while group != inner {
+                    self.record(group, value);
+                    let Node::Group(next) = formula.expr(group).node else {
+                        break;
+                    };
+                    group = next;
+                }
+            }
+        }
         value
     }
 
@@ -444,24 +463,13 @@ impl<'s> Evaluator<'s> {
             ExprKind::Str(s) => Value::Str(s.to_string()),
             ExprKind::Name(name) => self.name(id, name, span, within)?,
             ExprKind::Group(inner) => self.expr(inner, within)?,
+            ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, _) => self.arithmetic_tree(id, within)?,
             ExprKind::Unary(op, operand) => {
                 let operand_value = self.expr(operand, within)?;
-                match (op, operand_value) {
-                    (UnaryOp::Neg, Value::Number(n)) => Value::Number(n.neg()),
-                    (UnaryOp::Plus, Value::Number(n)) => Value::Number(n),
-                    (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
-                    (op, other) => {
-                        return Err(self.type_error(
-                            operand,
-                            op.symbol().trim(),
-                            op_expects_unary(op),
-                            &other,
-                        ))
-                    }
-                }
+                self.unary(op, operand, operand_value)?
             }
-            ExprKind::Binary(op, _, _) if op.is_arithmetic() => {
-                self.arithmetic_chain(id, within)?
+            ExprKind::Binary(op, _, _) if is_tree_operator(op) => {
+                self.arithmetic_tree(id, within)?
             }
             ExprKind::Binary(op, lhs, rhs) => self.binary(op, lhs, rhs, span, within)?,
             ExprKind::Call(function, args) => self.call(function, args, within)?,
@@ -518,6 +526,7 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    #[inline(never)]
     fn alternatives(
         &mut self,
         id: ExprId,
@@ -545,24 +554,74 @@ impl<'s> Evaluator<'s> {
         Err(Error::NoAlternative { span, missing })
     }
 
-    /// Evaluates a left-leaning chain of `+ - * /` (a long sum is a million nodes deep on its left)
-    /// with a loop instead of recursion.
-    fn arithmetic_chain(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
+    /// Evaluates the arithmetic around `root` (`+ - * / ^`, signs, parentheses) with a loop and a
+    /// stack of its own instead of recursion: a million-term sum is a million nodes deep on its
+    /// left, `1+(1+(...))` a million deep on its right. Any other node met on the way (a name, a
+    /// number, a call) is evaluated as usual. Every node but `root` is recorded here; `eval`
+    /// records `root`.
+    fn arithmetic_tree(&mut self, root: ExprId, within: StatementId) -> Result<Value> {
+        /// A node whose operands are being evaluated, with its left operand's value once known.
+        struct Pending {
+            id: ExprId,
+            left: Option<Value>,
+        }
         let formula = self.scope.formula();
-        let (leftmost, spine) = formula.arithmetic_chain(id);
-        let mut accumulated = self.expr(leftmost, within)?;
-        for &node in &spine {
-            let ExprKind::Binary(op, lhs, rhs) = formula.kind(node) else {
-                continue;
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut current = root;
+        'descend: loop {
+            let mut value = loop {
+                match formula.expr(current).node {
+                    Node::Binary(op, lhs, _) if is_tree_operator(op) => {
+                        pending.push(Pending {
+                            id: current,
+                            left: None,
+                        });
+                        current = lhs;
+                    }
+                    Node::Group(inner) | Node::Unary(UnaryOp::Neg | UnaryOp::Plus, inner) => {
+                        pending.push(Pending {
+                            id: current,
+                            left: None,
+                        });
+                        current = inner;
+                    }
+                    _ => break self.expr(current, within)?,
+                }
             };
-            let right = self.expr(rhs, within)?;
-            accumulated =
-                self.arithmetic_op(op, lhs, &accumulated, rhs, &right, formula.expr(node).span)?;
-            if node != id {
-                self.record(node, &accumulated);
+            while let Some(node) = pending.pop() {
+                match (formula.expr(node.id).node, node.left) {
+                    (Node::Binary(_, _, rhs), None) => {
+                        pending.push(Pending {
+                            id: node.id,
+                            left: Some(value),
+                        });
+                        current = rhs;
+                        continue 'descend;
+                    }
+                    (Node::Binary(op, lhs, rhs), Some(left)) => {
+                        let span = formula.expr(node.id).span;
+                        value = self.arithmetic_op(op, lhs, &left, rhs, &value, span)?;
+                    }
+                    (Node::Unary(op, operand), _) => value = self.unary(op, operand, value)?,
+                    _ => {}
+                }
+                if node.id != root {
+                    self.record(node.id, &value);
+                }
+            }
+            return Ok(value);
+        }
+    }
+
+    fn unary(&self, op: UnaryOp, operand: ExprId, value: Value) -> Result<Value> {
+        match (op, value) {
+            (UnaryOp::Neg, Value::Number(n)) => Ok(Value::Number(n.neg())),
+            (UnaryOp::Plus, Value::Number(n)) => Ok(Value::Number(n)),
+            (UnaryOp::Not, Value::Bool(b)) => Ok(Value::Bool(!b)),
+            (op, other) => {
+                Err(self.type_error(operand, op.symbol().trim(), op_expects_unary(op), &other))
             }
         }
-        Ok(accumulated)
     }
 
     fn arithmetic_op(
@@ -600,6 +659,7 @@ impl<'s> Evaluator<'s> {
             .map_err(|e| self.arithmetic(e, span, operand_span))
     }
 
+    #[inline(never)]
     fn binary(
         &mut self,
         op: BinaryOp,
@@ -654,6 +714,7 @@ impl<'s> Evaluator<'s> {
         }))
     }
 
+    #[inline(never)]
     fn call(&mut self, function: Function, args: &[ExprId], within: StatementId) -> Result<Value> {
         let context = format!("`{}`", function.name());
         let mut numbers = Vec::with_capacity(args.len());
@@ -673,6 +734,7 @@ impl<'s> Evaluator<'s> {
         }))
     }
 
+    #[inline(never)]
     fn type_error(&self, at: ExprId, context: &str, expected: &str, found: &Value) -> Error {
         if let Some(key) = self.config_key_of(at) {
             return Error::ConfigType {
@@ -746,6 +808,7 @@ impl<'s> Evaluator<'s> {
         })
     }
 
+    #[inline(never)]
     fn arithmetic(&self, error: ArithmeticError, span: Span, operand: Span) -> Error {
         match error {
             ArithmeticError::DivisionByZero => Error::DivisionByZero { span: operand },
@@ -782,6 +845,11 @@ const SIZE_KEYS: &[&str] = &[
     "image_size",
     "num_channels",
 ];
+
+/// The operators `Evaluator::arithmetic_tree` applies: `+ - * /`, juxtaposition and `^`.
+fn is_tree_operator(op: BinaryOp) -> bool {
+    op.is_arithmetic() || op == BinaryOp::Pow
+}
 
 fn op_expects_unary(op: UnaryOp) -> &'static str {
     match op {

@@ -442,8 +442,22 @@ impl Build for Formula {
 /// it computes exactly the value of that tree.
 pub(crate) struct Yard<B: Build> {
     source: SourceId,
+    /// The operands and operators of every open sequence, innermost on top: a bracket opened
+    /// inside a sequence starts a new one above it (`open`) rather than a yard of its own, so
+    /// input nested a million deep costs a few words per level, not a pair of vectors.
     operands: Vec<B::Operand>,
     operators: Vec<Pending>,
+    /// Where the innermost sequence starts on the two stacks.
+    base: Frame,
+    /// The enclosing sequences' starts, innermost last.
+    outer: Vec<Frame>,
+}
+
+/// Where a sequence starts on the yard's stacks, and its state when a bracket interrupts it.
+#[derive(Clone, Copy, Default)]
+struct Frame {
+    operands: usize,
+    operators: usize,
     /// Set after an implicit multiplication that follows a number literal.
     juxtaposed_number: Option<Span>,
 }
@@ -454,22 +468,51 @@ impl<B: Build> Yard<B> {
             source,
             operands: Vec::new(),
             operators: Vec::new(),
-            juxtaposed_number: None,
+            base: Frame::default(),
+            outer: Vec::new(),
         }
+    }
+
+    /// Forgets everything, as after an error part-way through.
+    fn clear(&mut self) {
+        self.operands.clear();
+        self.operators.clear();
+        self.base = Frame::default();
+        self.outer.clear();
+    }
+
+    /// Starts a sequence inside the current one (an opening bracket); `finish` ends it.
+    fn open(&mut self) {
+        self.outer.push(self.base);
+        self.base = Frame {
+            operands: self.operands.len(),
+            operators: self.operators.len(),
+            juxtaposed_number: None,
+        };
     }
 
     fn prefix(&mut self, op: UnaryOp, span: Span) {
         self.operators.push(Pending::Prefix(op, span));
     }
 
+    /// The innermost sequence's operator on top of the stack, if it has one.
+    fn top_operator(&self) -> Option<Pending> {
+        if self.operators.len() > self.base.operators {
+            self.operators.last().copied()
+        } else {
+            None
+        }
+    }
+
     fn infix(&mut self, builder: &mut B, op: Infix) -> Result<(), B::Error> {
         if op == Infix::Binary(BinaryOp::ImplicitMul) {
-            self.juxtaposed_number = self
+            self.base.juxtaposed_number = self
                 .operands
-                .last()
+                .get(self.base.operands..)
+                .and_then(<[B::Operand]>::last)
                 .and_then(|operand| builder.literal_span(operand));
         }
-        while let Some(top) = self.operators.last().copied() {
+        while let Some(top) = self.top_operator() {
             if !top.applies_before(op) {
                 break;
             }
@@ -481,7 +524,7 @@ impl<B: Build> Yard<B> {
     }
 
     fn operand(&mut self, builder: &B, operand: B::Operand) -> Result<(), B::Error> {
-        if let Some(left) = self.juxtaposed_number.take() {
+        if let Some(left) = self.base.juxtaposed_number.take() {
             if let Some(right) = builder.literal_span(&operand) {
                 return Err(Error::AdjacentNumbers {
                     span: left.to(right),
@@ -493,27 +536,37 @@ impl<B: Build> Yard<B> {
         Ok(())
     }
 
-    /// Applies what is left and returns the root; the yard is empty again, ready for reuse.
+    /// Applies what is left of the innermost sequence and returns its root; the enclosing
+    /// sequence, if any, becomes the innermost again.
     fn finish(&mut self, builder: &mut B) -> Result<B::Operand, B::Error> {
-        while let Some(top) = self.operators.pop() {
+        while let Some(top) = self.top_operator() {
+            self.operators.pop();
             self.apply(builder, top)?;
         }
-        self.juxtaposed_number = None;
-        match (self.operands.pop(), self.operands.is_empty()) {
-            (Some(root), true) => Ok(root),
-            _ => Err(self.malformed()),
+        if self.operands.len() != self.base.operands + 1 {
+            return Err(self.malformed());
         }
+        let root = self.operands.pop().ok_or_else(|| self.malformed())?;
+        self.base = self.outer.pop().unwrap_or_default();
+        Ok(root)
+    }
+
+    fn pop_operand(&mut self) -> Result<B::Operand, B::Error> {
+        if self.operands.len() <= self.base.operands {
+            return Err(self.malformed());
+        }
+        self.operands.pop().ok_or_else(|| self.malformed())
     }
 
     fn apply(&mut self, builder: &mut B, op: Pending) -> Result<(), B::Error> {
         let result = match op {
             Pending::Prefix(op, at) => {
-                let operand = self.operands.pop().ok_or_else(|| self.malformed())?;
+                let operand = self.pop_operand()?;
                 builder.unary(op, at, operand)?
             }
             Pending::Infix(op) => {
-                let rhs = self.operands.pop().ok_or_else(|| self.malformed())?;
-                let lhs = self.operands.pop().ok_or_else(|| self.malformed())?;
+                let rhs = self.pop_operand()?;
+                let lhs = self.pop_operand()?;
                 builder.binary(op, lhs, rhs)?
             }
         };

@@ -276,6 +276,25 @@ fn the_big_cases_through_the_library() {
 }
 
 #[test]
+fn a_million_deep_nesting_with_a_name_evaluates_on_the_tree_route() {
+    // A name keeps the text off the fold, so this is the parser's shared yard and the
+    // evaluator's own stack at a million levels: 1,000,000 x's plus the innermost one.
+    let depth = 1_000_000;
+    let text = format!("{}x{}", "x+(".repeat(depth), ")".repeat(depth));
+    let mut request = Request::text("deep", &text);
+    request.sets = vec!["x=1".into()];
+    let program = request.load().expect("loaded");
+    let value = evaluate(&program).expect("evaluated").value;
+    assert_eq!(value.to_string(), (depth + 1).to_string());
+    // And the same depth of parentheses around a product and a power, right-nested.
+    let text = format!("{}x{}", "2*x^(".repeat(1000), ")".repeat(1000));
+    let mut request = Request::text("tower", &text);
+    request.sets = vec!["x=1".into()];
+    let program = request.load().expect("loaded");
+    assert_eq!(evaluate(&program).expect("evaluated").value.to_string(), "2");
+}
+
+#[test]
 fn expansion_of_deep_and_long_input_has_no_recursion_limit() {
     let expand = |text: &str| algebra::expand_text(text).map(|p| p.to_string());
     assert_eq!(expand(&nested_parentheses(200_000)).unwrap(), "1");

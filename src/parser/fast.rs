@@ -113,10 +113,10 @@ struct Reader<'t, B: Build> {
     bytes: &'t [u8],
     pos: usize,
     max_depth: usize,
-    /// The sequences of the brackets that are open, innermost last, with where each opened.
-    open: Vec<(Yard<B>, usize)>,
-    /// Emptied yards, kept so a bracket does not allocate.
-    spare: Vec<Yard<B>>,
+    /// Where each open bracket opened, innermost last (the yard holds their sequences).
+    open: Vec<usize>,
+    /// The yard, kept between expressions so that each does not allocate its own.
+    yard: Yard<B>,
 }
 
 impl<'t, B: Build> Reader<'t, B> {
@@ -128,7 +128,7 @@ impl<'t, B: Build> Reader<'t, B> {
             pos: 0,
             max_depth,
             open: Vec::new(),
-            spare: Vec::new(),
+            yard: Yard::new(source),
         }
     }
 
@@ -291,8 +291,17 @@ impl Reader<'_, Formula> {
 impl<B: Build> Reader<'_, B> {
     /// One expression, brackets and all, with an explicit stack of open brackets.
     fn expr(&mut self, builder: &mut B) -> Fast<B::Operand> {
-        let source = self.source;
-        let mut yard = self.spare.pop().unwrap_or_else(|| Yard::new(source));
+        // Taken out of the reader for the borrow checker, and put back below; an expression that
+        // gave up part-way leaves nothing behind, since it starts from a cleared yard.
+        let mut yard = std::mem::replace(&mut self.yard, Yard::new(self.source));
+        yard.clear();
+        self.open.clear();
+        let result = self.sequence(builder, &mut yard);
+        self.yard = yard;
+        result
+    }
+
+    fn sequence(&mut self, builder: &mut B, yard: &mut Yard<B>) -> Fast<B::Operand> {
         loop {
             // Where an operand is expected: prefix operators, an opening bracket, or an operand.
             self.skip_blank();
@@ -313,8 +322,8 @@ impl<B: Build> Reader<'_, B> {
                         return Err(GiveUp); // pest's pre-scan words the error
                     }
                     self.pos += 1;
-                    let inner = self.spare.pop().unwrap_or_else(|| Yard::new(source));
-                    self.open.push((std::mem::replace(&mut yard, inner), start));
+                    yard.open();
+                    self.open.push(start);
                     self.skip_blank_lines();
                     continue;
                 }
@@ -337,11 +346,9 @@ impl<B: Build> Reader<'_, B> {
                     break;
                 }
                 let root = yard.finish(builder).map_err(|_| GiveUp)?;
-                let Some((outer, opened_at)) = self.open.pop() else {
-                    self.spare.push(yard);
+                let Some(opened_at) = self.open.pop() else {
                     return Ok(root);
                 };
-                self.spare.push(std::mem::replace(&mut yard, outer));
                 self.skip_blank_lines();
                 if !matches!(self.peek(), Some(b')' | b']')) {
                     return Err(GiveUp);
