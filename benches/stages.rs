@@ -3,8 +3,10 @@
 //!
 //! The inputs are the shapes of `bench/compare.py`'s workloads at a size a benchmark repeats
 //! comfortably: the article's BERT line (w1), a 10,000-term sum (w2 is 1,000,000 terms), a
-//! 1,000-line formula file (w3 is 100,000 lines), the Llama-3-8B config, and `(a+b+c+d+e+f)^8`
-//! (w6). They are generated here, deterministically, so a run needs nothing but the repository.
+//! 1,000-line formula file (w3 is 100,000 lines), `H+(H+(...))` 10,000 deep (w4 with a name), the
+//! Llama-3-8B config, `(a+b+c+d+e+f)^8` (w6), and for `check --scan` a blog post with 20 claims and
+//! one with 1,000. They are generated here, deterministically, so a run needs nothing but the
+//! repository.
 //!
 //! Run with `cargo bench --bench stages` (about two minutes on two cores; each benchmark takes ten
 //! samples) or `cargo bench --bench stages -- --quick`. The side-by-side comparison with bc, Python
@@ -18,6 +20,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
 use paramcount::bind::Scope;
+use paramcount::check::{check_text, CheckOptions};
 use paramcount::eval::Evaluator;
 use paramcount::parser;
 use paramcount::printer::NumberFormat;
@@ -121,6 +124,11 @@ fn inputs() -> Vec<(&'static str, String)> {
         ("article_line", ARTICLE_LINE.to_string()),
         ("sum_10k_terms", flat_sum(10_000)),
         ("file_1k_lines", formula_file(1_000)),
+        // w4's shape with a name in it, so it takes the tree route rather than the fold.
+        (
+            "nested_10k_deep",
+            format!("{}H{}", "H+(".repeat(10_000), ")".repeat(10_000)),
+        ),
     ]
 }
 
@@ -300,11 +308,44 @@ fn expand(c: &mut Criterion) {
     });
 }
 
-// `check --scan` of a document (issue 3) is still being written; when `paramcount::check` settles,
-// bench `check::check_text(name, document, &CheckOptions { scan: true, ..Default::default() })` on
-// a README-sized document and on one with a thousand claims:
-//
-// fn check_scan(c: &mut Criterion) { ... }
+/// A markdown document of prose with `claims` claimed products and sums in its sentences, every
+/// fourth one off by one (so the check diagnoses it), as a blog post about a model reads.
+fn document(claims: usize) -> String {
+    let mut dice = Dice(claims as u64);
+    let mut text = String::from("# Counting the parameters\n\n");
+    for i in 0..claims {
+        let a = dice.pick(&["12", "64", "768", "3072", "30522"]);
+        let b = dice.pick(&["2", "3", "12", "768"]);
+        let c = dice.below(1000);
+        let value = a.parse::<u64>().unwrap_or(1) * b.parse::<u64>().unwrap_or(1) + c;
+        let claimed = if i % 4 == 3 { value + 1 } else { value };
+        text.push_str(&format!(
+            "Part {i} of the model has {a}*{b}+{c} = {claimed} weights, by the usual rule. "
+        ));
+        if i % 5 == 4 {
+            text.push_str("\n\nThe next paragraph goes on with the layers.\n\n");
+        }
+    }
+    text.push('\n');
+    text
+}
+
+fn check_scan(c: &mut Criterion) {
+    let options = CheckOptions {
+        scan: true,
+        ..CheckOptions::default()
+    };
+    let mut group = c.benchmark_group("check_scan");
+    for (name, text) in [
+        ("post_20_claims", document(20)),
+        ("post_1000_claims", document(1000)),
+    ] {
+        group.bench_with_input(BenchmarkId::from_parameter(name), &text, |b, text| {
+            b.iter(|| black_box(check_text("post.md", text, &options)).is_ok())
+        });
+    }
+    group.finish();
+}
 
 fn settings() -> Criterion {
     // Ten samples over a couple of seconds each keep `cargo bench` to a couple of minutes on two
@@ -318,6 +359,6 @@ fn settings() -> Criterion {
 criterion_group! {
     name = stages;
     config = settings();
-    targets = parse, evaluate, fold, render_article, model_count, expand
+    targets = parse, evaluate, fold, render_article, model_count, expand, check_scan
 }
 criterion_main!(stages);

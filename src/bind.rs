@@ -16,17 +16,17 @@ use crate::syntax::{ExprId, Formula, Node, StatementId, StatementKind, Symbol};
 pub struct Scope<'a> {
     formula: &'a Formula,
     config: Option<&'a Config>,
-    /// Indexed by the `Symbol` of a name: a name in the tree is resolved without hashing it (a
-    /// 100,000-line file resolves a million of them).
-    overrides: Vec<Option<StatementId>>,
-    definitions: Vec<Option<StatementId>>,
-    /// The symbol of the name each statement defines or sets, by statement.
-    own_names: Vec<Option<Symbol>>,
+    /// Keyed by the `Symbol` of a name: a name in the tree is resolved without hashing its text
+    /// (a 100,000-line file resolves a million of them).
+    overrides: SymbolMap<StatementId>,
+    definitions: SymbolMap<StatementId>,
     max_bits: u64,
     /// Config values already read: a formula names a few keys many times, and reading one
     /// converts the JSON number's text anew.
-    config_values: RefCell<HashMap<Symbol, Lookup, foldhash::fast::RandomState>>,
+    config_values: RefCell<SymbolMap<Lookup>>,
 }
+
+type SymbolMap<T> = HashMap<Symbol, T, foldhash::fast::RandomState>;
 
 /// What a name refers to.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,39 +39,32 @@ pub enum Resolution {
 
 impl<'a> Scope<'a> {
     pub fn new(formula: &'a Formula, config: Option<&'a Config>, max_bits: u64) -> Scope<'a> {
-        let symbols = formula.symbols.len();
-        let mut overrides = Vec::new();
-        let mut definitions = vec![None; symbols];
-        let mut own_names = Vec::with_capacity(formula.statements.len());
+        // `check` builds a scope per claim it evaluates: this stays proportional to the number of
+        // definitions, not to everything the formula interned.
+        let mut overrides = SymbolMap::default();
+        let mut definitions = SymbolMap::default();
         for id in formula.statement_ids() {
             // `Formula::push_statement` interned every defined or set name.
-            let own = match &formula.statement(id).kind {
+            match &formula.statement(id).kind {
                 StatementKind::Override { name, .. } => {
-                    let symbol = formula.symbols.find(name);
-                    if let Some(symbol) = symbol {
-                        overrides.resize(symbols, None);
-                        overrides[symbol.index()] = Some(id);
+                    if let Some(symbol) = formula.symbols.find(name) {
+                        overrides.insert(symbol, id);
                     }
-                    symbol
                 }
                 // A later definition of the same name replaces an earlier one.
                 StatementKind::Definition(d) => {
-                    let symbol = formula.symbols.find(&d.name);
-                    if let Some(symbol) = symbol {
-                        definitions[symbol.index()] = Some(id);
+                    if let Some(symbol) = formula.symbols.find(&d.name) {
+                        definitions.insert(symbol, id);
                     }
-                    symbol
                 }
-                StatementKind::Expression { .. } => None,
-            };
-            own_names.push(own);
+                StatementKind::Expression { .. } => {}
+            }
         }
         Scope {
             formula,
             config,
             overrides,
             definitions,
-            own_names,
             max_bits,
             config_values: RefCell::default(),
         }
@@ -108,19 +101,19 @@ impl<'a> Scope<'a> {
 
     /// Resolves the name `symbol` as it appears inside statement `within`.
     pub fn resolve_symbol(&self, symbol: Symbol, within: StatementId) -> Resolution {
-        let own = self.own_names.get(within.0 as usize).copied().flatten() == Some(symbol);
+        let own = |name: &str| name == self.formula.symbols.get(symbol);
         let (skip_overrides, skip_definitions) = match &self.formula.statement(within).kind {
-            StatementKind::Override { .. } if own => (true, false),
-            StatementKind::Definition(_) if own => (true, true),
+            StatementKind::Override { name, .. } if own(name) => (true, false),
+            StatementKind::Definition(d) if own(&d.name) => (true, true),
             _ => (false, false),
         };
-        if !skip_overrides {
-            if let Some(&Some(id)) = self.overrides.get(symbol.index()) {
+        if !skip_overrides && !self.overrides.is_empty() {
+            if let Some(&id) = self.overrides.get(&symbol) {
                 return Resolution::Override(id);
             }
         }
         if !skip_definitions {
-            if let Some(&Some(id)) = self.definitions.get(symbol.index()) {
+            if let Some(&id) = self.definitions.get(&symbol) {
                 return Resolution::Definition(id);
             }
         }
@@ -144,16 +137,15 @@ impl<'a> Scope<'a> {
     /// The override that replaces definition `name`, if any.
     pub fn override_of(&self, name: &str) -> Option<StatementId> {
         let symbol = self.formula.symbols.find(name)?;
-        self.overrides.get(symbol.index()).copied().flatten()
+        self.overrides.get(&symbol).copied()
     }
 
     /// The names the formula defines and the `--set` overrides, each once.
     fn own_names(&self) -> impl Iterator<Item = &'a str> + '_ {
         let formula = self.formula;
         self.definitions
-            .iter()
-            .chain(&self.overrides)
-            .flatten()
+            .values()
+            .chain(self.overrides.values())
             .filter_map(move |&id| match &formula.statement(id).kind {
                 StatementKind::Definition(d) => Some(d.name.as_str()),
                 StatementKind::Override { name, .. } => Some(name.as_str()),

@@ -109,7 +109,7 @@ pub fn quick_value(request: &mut Request) -> Option<Value> {
                 if name != "-" && !Path::new(name).is_file() {
                     return None;
                 }
-                let text = read_text(name).ok()?;
+                let text = read_text_within(name, request.limits.max_input_bytes).ok()?;
                 request.formula = Some(FormulaSource::Text {
                     name: display_name(name),
                     text,

@@ -291,7 +291,10 @@ fn a_million_deep_nesting_with_a_name_evaluates_on_the_tree_route() {
     let mut request = Request::text("tower", &text);
     request.sets = vec!["x=1".into()];
     let program = request.load().expect("loaded");
-    assert_eq!(evaluate(&program).expect("evaluated").value.to_string(), "2");
+    assert_eq!(
+        evaluate(&program).expect("evaluated").value.to_string(),
+        "2"
+    );
 }
 
 #[test]
