@@ -83,8 +83,13 @@ pub struct BindingArgs {
 /// The limits that keep hostile input bounded (README, "Limits").
 #[derive(Args)]
 pub struct LimitArgs {
-    /// Largest size, in bits, of any number computed
-    #[arg(long, value_name = "BITS", default_value_t = DEFAULT_MAX_BITS)]
+    /// Largest size, in bits, of any number computed (at least 1)
+    #[arg(
+        long,
+        value_name = "BITS",
+        default_value_t = DEFAULT_MAX_BITS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
     pub max_bits: u64,
     /// Deepest nesting of brackets accepted
     #[arg(long, value_name = "LEVELS", default_value_t = DEFAULT_MAX_DEPTH)]

@@ -164,7 +164,13 @@ pub fn read_text_within(path: &str, max_bytes: usize) -> Result<String> {
             .map_err(io_error)?;
     } else {
         std::fs::File::open(path)
-            .and_then(|file| file.take(limit).read_to_end(&mut bytes))
+            .and_then(|file| {
+                // `take` hides the file's size from `read_to_end`, which would then grow the
+                // buffer by doubling: a 10 MB file would be copied and its pages cleared twice.
+                let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+                bytes.reserve_exact(usize::try_from(size).unwrap_or(0).saturating_add(1));
+                file.take(limit).read_to_end(&mut bytes)
+            })
             .map_err(io_error)?;
     }
     if bytes.len() > max_bytes {

@@ -574,6 +574,12 @@ fn each_limit_has_a_flag_and_names_it() {
 
     let stderr = error_of(&["eval", "-e", "2^100", "--max-bits", "64"]);
     assert!(stderr.contains("--max-bits"), "{stderr}");
+    // A limit of no bits at all would refuse every number: it is a usage error.
+    let stderr = error_of(&["eval", "-e", "1", "--max-bits", "0"]);
+    assert!(
+        stderr.contains("invalid value '0' for '--max-bits <BITS>'"),
+        "{stderr}"
+    );
 
     let stderr = error_of(&["eval", "-e", "((1))", "--max-depth", "1"]);
     assert!(stderr.contains("--max-depth"), "{stderr}");
