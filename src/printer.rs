@@ -137,9 +137,9 @@ impl<'e, 's> Printer<'e, 's> {
         }
     }
 
-    /// What a name refers to, when printing follows it into a statement.
-    fn target(&self, name: &str, within: StatementId) -> Option<StatementId> {
-        match self.evaluator.scope().resolve(name, within) {
+    /// What the name at node `id` refers to, when printing follows it into a statement.
+    fn target(&self, id: ExprId, within: StatementId) -> Option<StatementId> {
+        match self.evaluator.scope().resolve_at(id, within) {
             Resolution::Override(id) | Resolution::Definition(id) => Some(id),
             Resolution::Config(_) => None,
         }
@@ -162,7 +162,7 @@ impl<'e, 's> Printer<'e, 's> {
         // Bounded: every step moves to another statement's value or a taken branch.
         for _ in 0..10_000 {
             match formula.kind(id) {
-                ExprKind::Name(name) => match self.target(name, within) {
+                ExprKind::Name(_) => match self.target(id, within) {
                     Some(statement) if self.inlines(statement) => {
                         id = formula.statement(statement).value();
                         within = statement;
@@ -212,8 +212,8 @@ impl<'e, 's> Printer<'e, 's> {
             ExprKind::If { .. } | ExprKind::Alternatives(_) => Shape {
                 precedence: Precedence::Alternatives,
             },
-            ExprKind::Name(name) if self.form == Form::Substituted => {
-                match self.substituted_value(id, name, within) {
+            ExprKind::Name(_) if self.form == Form::Substituted => {
+                match self.substituted_value(id, within) {
                     // A substituted negative number is parenthesized wherever it is not alone:
                     // `5-(-3)`, `2*(-3)`, never `5--3`.
                     Some(Value::Number(n)) if n.is_negative() => Shape {
@@ -231,11 +231,11 @@ impl<'e, 's> Printer<'e, 's> {
         }
     }
 
-    fn substituted_value(&self, id: ExprId, name: &str, within: StatementId) -> Option<Value> {
+    fn substituted_value(&self, id: ExprId, within: StatementId) -> Option<Value> {
         if let Some(value) = self.evaluator.recorded(id) {
             return Some(value.clone());
         }
-        match self.evaluator.scope().resolve(name, within) {
+        match self.evaluator.scope().resolve_at(id, within) {
             Resolution::Override(s) | Resolution::Definition(s) => self.evaluator.known(s).cloned(),
             Resolution::Config(crate::config::Lookup::Number(n)) => Some(Value::Number(n)),
             Resolution::Config(crate::config::Lookup::Bool(b)) => Some(Value::Bool(b)),
@@ -505,7 +505,7 @@ impl<'e, 's> Printer<'e, 's> {
 
     fn write_name(&self, out: &mut String, id: ExprId, name: &str, within: StatementId) {
         let formula = self.evaluator.scope().formula();
-        if let Some(statement) = self.target(name, within) {
+        if let Some(statement) = self.target(id, within) {
             if self.inlines(statement) {
                 let value = formula.statement(statement).value();
                 self.write_bare(out, value, statement);
@@ -514,7 +514,7 @@ impl<'e, 's> Printer<'e, 's> {
         }
         match self.form {
             Form::Written | Form::Symbolic => out.push_str(&self.symbol(name)),
-            Form::Substituted => match self.substituted_value(id, name, within) {
+            Form::Substituted => match self.substituted_value(id, within) {
                 Some(value) => out.push_str(&self.value(&value)),
                 None => out.push_str(&self.symbol(name)),
             },
