@@ -23,6 +23,11 @@ fn paramcount() -> Command {
     command
 }
 
+/// What `command` prints, once it has exited with `code`.
+fn stdout_of(command: &mut Command, code: i32) -> Vec<u8> {
+    command.assert().code(code).get_output().stdout.clone()
+}
+
 fn fixture(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -370,14 +375,12 @@ fn a_head_the_formula_does_not_count_is_left_over_exactly() {
     );
     assert!(v.holds(), "{v:?}");
 
-    let output = paramcount()
-        .args(["verify", "--config", &config, "--tensors"])
-        .arg(&file)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(
+        paramcount()
+            .args(["verify", "--config", &config, "--tensors"])
+            .arg(&file),
+        1,
+    );
     let text = String::from_utf8(output).unwrap();
     assert!(
         text.contains("left over: 7 tensors no counted part explains, 49 parameters"),
@@ -498,15 +501,13 @@ fn tensors_prints_the_tree_dtypes_and_total() {
     let dir = folder("tensors-table");
     let file = dir.join("model.safetensors");
     write_safetensors(&file, &gpt2(10, 4, 2, 5, false), "F32", 4);
-    let output = paramcount()
-        .arg("tensors")
-        .arg(&file)
-        .args(["--depth", "2"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let output = stdout_of(
+        paramcount()
+            .arg("tensors")
+            .arg(&file)
+            .args(["--depth", "2"]),
+        0,
+    );
     let text = String::from_utf8(output).unwrap();
     let expected = "\
 name                parameters  tensors  bytes
@@ -525,15 +526,13 @@ F32           556       28  2,224
         "{text}"
     );
 
-    let json = paramcount()
-        .arg("tensors")
-        .arg(&file)
-        .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .get_output()
-        .stdout
-        .clone();
+    let json = stdout_of(
+        paramcount()
+            .arg("tensors")
+            .arg(&file)
+            .args(["--format", "json"]),
+        0,
+    );
     let document: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(document["total"], "556");
     assert_eq!(document["tensors"][0]["name"], "transformer.wte.weight");
@@ -734,21 +733,19 @@ fn verify_as_json_and_csv() {
         "config.json",
         r#"{"model_type": "gpt2", "vocab_size": 10, "n_embd": 4, "n_layer": 2, "n_positions": 5}"#,
     );
-    let json = paramcount()
-        .args([
-            "verify",
-            "--config",
-            &config,
-            "--format",
-            "json",
-            "--tensors",
-        ])
-        .arg(&file)
-        .assert()
-        .code(1)
-        .get_output()
-        .stdout
-        .clone();
+    let json = stdout_of(
+        paramcount()
+            .args([
+                "verify",
+                "--config",
+                &config,
+                "--format",
+                "json",
+                "--tensors",
+            ])
+            .arg(&file),
+        1,
+    );
     let document: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(document["formula"], "gpt2");
     assert_eq!(document["holds"], false);
