@@ -493,7 +493,7 @@ impl<'e, 's> Printer<'e, 's> {
         self.write(out, lo, within, product);
         out.push_str("..");
         self.write(out, hi, within, product);
-        out.push_str(if self.format.spaced { ", " } else { ", " });
+        out.push_str(", ");
         // The term differs from one `i` to the next: it is printed as written, not as the values
         // of the last term evaluated.
         let written = Printer {

@@ -351,14 +351,7 @@ impl Program {
         let mut file_statements = Vec::new();
         if let Some(source) = formula_source {
             let here = || Origin::Directory(PathBuf::from("."));
-            let in_folder_of = |path: &str| {
-                Origin::Directory(
-                    Path::new(path)
-                        .parent()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_default(),
-                )
-            };
+            let in_folder_of = Origin::of_path;
             let (name, text, origin) = match source {
                 FormulaSource::Text { name, text } => {
                     check_size(&name, &text, max_bytes)?;
