@@ -503,8 +503,15 @@ fn choose_target(
     if let Some(id) = inline {
         return Ok(id);
     }
+    // The file's own `@default` (a formula file read by path says it as a built-in does).
+    let own_default = formula
+        .metadata
+        .iter()
+        .find(|m| m.key == "default" && Some(m.span.source) == formula.main_source)
+        .and_then(|m| m.values.first().cloned());
     let default = builtin
         .and_then(|b| b.default_target())
+        .or(own_default)
         .unwrap_or_else(|| "total".to_string());
     if let Some(id) = formula.find_definition(&default) {
         return Ok(id);
