@@ -78,6 +78,9 @@ pub struct BindingArgs {
     /// Give a name a value (a number, true/false or an expression); wins over the formula and the config
     #[arg(short, long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
+    /// The branch, tag or commit of a Hub model id (default: main)
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
 }
 
 /// The limits that keep hostile input bounded (README, "Limits").
@@ -170,6 +173,7 @@ impl InputArgs {
             sets: self.binding.sets.clone(),
             target: self.target.clone(),
             limits: self.limits.limits(),
+            revision: self.binding.revision.clone(),
         }
     }
 }

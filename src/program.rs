@@ -12,6 +12,7 @@ use crate::eval::{Limits, Value};
 use crate::models;
 use crate::parser;
 use crate::syntax::{Formula, Sources, StatementId, StatementKind};
+use crate::{checkpoint, hub};
 
 /// Where the formula comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +36,8 @@ pub struct Request {
     /// `--target NAME`.
     pub target: Option<String>,
     pub limits: Limits,
+    /// `--revision REV`: the branch, tag or commit of a Hub model id (default `main`).
+    pub revision: Option<String>,
 }
 
 impl Request {
@@ -254,6 +257,62 @@ fn io_message(error: &std::io::Error) -> String {
     }
 }
 
+/// Whether a formula argument names a model rather than a formula: a model directory, a GGUF file,
+/// or (when it is no path and no built-in) a Hub id `org/name`.
+fn names_a_model(name: &str) -> bool {
+    let path = Path::new(name);
+    if name == "-" {
+        return false;
+    }
+    if path.is_dir() {
+        return true;
+    }
+    if path.is_file() {
+        return checkpoint::gguf::looks_like(path);
+    }
+    !path.exists()
+        && models::find(name).is_none()
+        && name.contains('/')
+        && !name.ends_with(".formula")
+        && hub::looks_like_id(name)
+}
+
+/// The config text of a model, from wherever it is: a `config.json`, a model directory (its
+/// `config.json`), a GGUF file (a config made from its metadata), or a Hub model id (the cached
+/// or downloaded `config.json` at `revision`). A path that exists always wins over an id.
+pub fn read_config(
+    spec: &str,
+    revision: Option<&str>,
+    max_bytes: usize,
+) -> Result<(String, String)> {
+    let path = Path::new(spec);
+    if spec != "-" && path.is_dir() {
+        let file = path.join("config.json");
+        if !file.is_file() {
+            return Err(Error::Io {
+                path: display_name(spec),
+                message: "the directory has no config.json".into(),
+            });
+        }
+        let file = file.to_string_lossy().into_owned();
+        return Ok((display_name(&file), read_text_within(&file, max_bytes)?));
+    }
+    if spec != "-" && path.is_file() && checkpoint::gguf::looks_like(path) {
+        let gguf = checkpoint::gguf::read(spec, 0)?;
+        return Ok((
+            format!("{} (GGUF metadata)", display_name(spec)),
+            checkpoint::gguf::config_json(&gguf, spec)?,
+        ));
+    }
+    if spec != "-" && !path.exists() && hub::looks_like_id(spec) {
+        let model = hub::Model::new(spec, revision)?;
+        let file = model.file("config.json")?;
+        let text = read_text_within(&file.to_string_lossy(), max_bytes)?;
+        return Ok((format!("{spec}/config.json"), text));
+    }
+    Ok((display_name(spec), read_text_within(spec, max_bytes)?))
+}
+
 fn display_name(path: &str) -> String {
     if path == "-" {
         "<stdin>".into()
@@ -307,10 +366,18 @@ impl Program {
         let max_bytes = request.limits.max_input_bytes;
         let max_definitions = request.limits.max_definitions;
 
-        let config = match &request.config {
+        // `eval org/name` and `eval ./model-dir` name a model, not a formula: its config is read
+        // and the family comes from its model_type.
+        let (formula_source, config_source) = match (&request.formula, &request.config) {
+            (Some(FormulaSource::Named(name)), None) if names_a_model(name) => {
+                (None, Some(name.clone()))
+            }
+            (formula, config) => (formula.clone(), config.clone()),
+        };
+        let config = match &config_source {
             Some(path) => {
-                let text = read_text_within(path, max_bytes)?;
-                let source = formula.sources.add(display_name(path), text);
+                let (name, text) = read_config(path, request.revision.as_deref(), max_bytes)?;
+                let source = formula.sources.add(name, text);
                 Some(Config::parse(
                     &formula.sources,
                     source,
@@ -321,8 +388,8 @@ impl Program {
         };
 
         let mut builtin = None;
-        let formula_source = match &request.formula {
-            Some(source) => Some(source.clone()),
+        let formula_source = match formula_source {
+            Some(source) => Some(source),
             None if request.expression.is_some() => None,
             None => match config.as_ref().and_then(Config::model_type) {
                 Some(model_type) => match models::for_model_type(model_type) {
