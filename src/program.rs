@@ -4,6 +4,7 @@
 //! Everything is parsed into one `Formula` so that spans from every input share one set of sources
 //! and the diagnostics can point into any of them.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::config::Config;
@@ -11,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::eval::{Limits, Value};
 use crate::models;
 use crate::parser;
-use crate::syntax::{Formula, Sources, StatementId, StatementKind};
+use crate::syntax::{ExprKind, Formula, Sources, StatementId, StatementKind};
 use crate::{checkpoint, hub};
 
 /// Where the formula comes from.
@@ -38,6 +39,9 @@ pub struct Request {
     pub limits: Limits,
     /// `--revision REV`: the branch, tag or commit of a Hub model id (default `main`).
     pub revision: Option<String>,
+    /// Refuse a `--set NAME` that nothing reads (the command line does, unless
+    /// `--allow-unused-set`; a library caller asks for it).
+    pub reject_unused_sets: bool,
 }
 
 impl Request {
@@ -257,6 +261,56 @@ fn io_message(error: &std::io::Error) -> String {
     }
 }
 
+/// A `--set NAME` that nothing reads (no name the formula or `-e` mentions, no definition, no config
+/// key) would change nothing, silently: `--set n_layers=24` where the key is `n_layer`. That is an
+/// error naming the closest names, unless `--allow-unused-set` asks for it.
+fn check_sets_are_read(formula: &Formula, config: Option<&Config>, max_bits: u64) -> Result<()> {
+    let mut read: HashSet<&str> = formula
+        .expr_ids()
+        .filter_map(|id| match formula.kind(id) {
+            ExprKind::Name(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    read.extend(formula.definitions().map(|(_, d)| d.name.as_str()));
+    for statement in &formula.statements {
+        let StatementKind::Override { name, .. } = &statement.kind else {
+            continue;
+        };
+        let in_config = config
+            .is_some_and(|c| !matches!(c.lookup(name, max_bits), crate::config::Lookup::Absent));
+        if read.contains(name.as_str()) || in_config {
+            continue;
+        }
+        let mut candidates: Vec<String> = read.iter().map(|n| n.to_string()).collect();
+        candidates.extend(config.map(Config::keys).unwrap_or_default());
+        let close = crate::bind::closest_names(name, candidates);
+        let hint = match close.as_slice() {
+            [] => String::new(),
+            [one] => format!("did you mean `{one}`? "),
+            many => format!(
+                "did you mean one of {}? ",
+                many.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return Err(Error::Usage {
+            message: format!(
+                "`--set {name}` would change nothing: the formula does not read `{name}`{}",
+                if config.is_some() {
+                    " and the config has no such key"
+                } else {
+                    ", and no config was given"
+                }
+            ),
+            help: format!("{hint}To set it all the same, add --allow-unused-set"),
+        });
+    }
+    Ok(())
+}
+
 /// Whether a formula argument names a model rather than a formula: a model directory, a GGUF file,
 /// or (when it is no path and no built-in) a Hub id `org/name`.
 fn names_a_model(name: &str) -> bool {
@@ -390,7 +444,13 @@ impl Program {
         let mut builtin = None;
         let formula_source = match formula_source {
             Some(source) => Some(source),
-            None if request.expression.is_some() => None,
+            // `-e` with a config alone may use the names of the family its model_type selects
+            // (`-e 'non_embedding / total'`); without such a family it reads the config only.
+            None if request.expression.is_some() => config
+                .as_ref()
+                .and_then(Config::model_type)
+                .and_then(models::for_model_type)
+                .map(|b| FormulaSource::Named(b.name.to_string())),
             None => match config.as_ref().and_then(Config::model_type) {
                 Some(model_type) => match models::for_model_type(model_type) {
                     Some(b) => Some(FormulaSource::Named(b.name.to_string())),
@@ -472,6 +532,9 @@ impl Program {
         };
 
         check_statement_count(formula, max_definitions)?;
+        if request.reject_unused_sets {
+            check_sets_are_read(formula, config.as_ref(), request.limits.max_bits)?;
+        }
         let target = choose_target(
             formula,
             request.target.as_deref(),

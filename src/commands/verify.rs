@@ -83,6 +83,7 @@ pub fn run(args: &VerifyArgs, sources: &mut Sources) -> Result<bool, Error> {
         target: args.target.clone(),
         limits: Limits::default(),
         revision: args.revision.clone(),
+        reject_unused_sets: true,
     };
     let tensors = checkpoint_inputs(args)?;
     let mut program = match Program::load(&request) {
