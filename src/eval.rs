@@ -1126,8 +1126,29 @@ impl<'s> Evaluator<'s> {
                 })
             }
         };
-        crate::submodel::evaluate(&family, json, path, target.as_deref(), self.limits, span)
-            .map(Value::Number)
+        // A program read from a file finds families next to it first.
+        let near = formula
+            .main_source
+            .map(|source| std::path::PathBuf::from(&formula.sources.get(source).name))
+            .filter(|file| file.is_file())
+            .and_then(|file| file.parent().map(std::path::Path::to_path_buf))
+            .map(|dir| {
+                if dir.as_os_str().is_empty() {
+                    std::path::PathBuf::from(".")
+                } else {
+                    dir
+                }
+            });
+        crate::submodel::evaluate(
+            near.as_deref(),
+            &family,
+            json,
+            path,
+            target.as_deref(),
+            self.limits,
+            span,
+        )
+        .map(Value::Number)
     }
 
     #[inline(never)]

@@ -1,5 +1,6 @@
-//! Modules: `use blocks` (the built-in library, or a built-in family) and `use "lib.formula"` (a
-//! file, relative to the importing file).
+//! Modules: `use blocks` (a library module or a family: for a file read by path, first
+//! `lib/blocks.formula` or `blocks.formula` next to it, then the built-in ones) and
+//! `use "lib.formula"` (a file, relative to the importing file).
 //!
 //! A file is parsed once; when it has `use` statements, what it parsed is taken back, its imports
 //! are read first (each once, however many files import it), and the file is parsed again after
@@ -132,6 +133,19 @@ impl Loader {
     fn find(&self, using: &Use, origin: &Origin) -> Result<(String, String, String, Origin)> {
         match &using.target {
             UseTarget::Name(name) => {
+                // A file read by path finds its neighbours first (`formulas/x.formula` finds
+                // `formulas/lib/NAME.formula`), so a family and its group's module can be tried
+                // before they are built in.
+                if let Origin::Directory(dir) = origin {
+                    for candidate in [
+                        dir.join("lib").join(format!("{name}.formula")),
+                        dir.join(format!("{name}.formula")),
+                    ] {
+                        if candidate.is_file() {
+                            return self.file(using, &candidate, &candidate.to_string_lossy());
+                        }
+                    }
+                }
                 if let Some(module) = models::library(name) {
                     return Ok(builtin(module, "lib/"));
                 }
@@ -167,31 +181,37 @@ impl Loader {
                         )
                     })
                 }
-                Origin::Directory(dir) => {
-                    let full = dir.join(path);
-                    let text =
-                        read_text_within(&full.to_string_lossy(), self.max_bytes).map_err(|e| {
-                            Error::language(
-                                using.span,
-                                format!("cannot import `{path}`: {e}"),
-                                "imported here",
-                                "a path in quotes is relative to the importing file",
-                            )
-                        })?;
-                    let key = std::fs::canonicalize(&full)
-                        .unwrap_or(full.clone())
-                        .to_string_lossy()
-                        .to_string();
-                    let parent = full.parent().map(Path::to_path_buf).unwrap_or_default();
-                    Ok((
-                        key,
-                        full.to_string_lossy().to_string(),
-                        text,
-                        Origin::Directory(parent),
-                    ))
-                }
+                Origin::Directory(dir) => self.file(using, &dir.join(path), path),
             },
         }
+    }
+
+    /// The module in the file `full` (written `path` in the `use`).
+    fn file(
+        &self,
+        using: &Use,
+        full: &Path,
+        path: &str,
+    ) -> Result<(String, String, String, Origin)> {
+        let text = read_text_within(&full.to_string_lossy(), self.max_bytes).map_err(|e| {
+            Error::language(
+                using.span,
+                format!("cannot import `{path}`: {e}"),
+                "imported here",
+                "a path in quotes is relative to the importing file",
+            )
+        })?;
+        let key = std::fs::canonicalize(full)
+            .unwrap_or(full.to_path_buf())
+            .to_string_lossy()
+            .to_string();
+        let parent = full.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok((
+            key,
+            full.to_string_lossy().to_string(),
+            text,
+            Origin::Directory(parent),
+        ))
     }
 
     /// The importer's own definitions against what it imported.

@@ -133,6 +133,14 @@ pub fn quick_value(request: &mut Request) -> Option<Value> {
     parser::fold(text, request.limits).map(Value::Number)
 }
 
+/// The family a sub-model is counted with.
+#[derive(Clone, Debug)]
+pub enum SubModel {
+    Builtin(&'static models::Builtin),
+    /// A formula file next to the program's own (a family not built in yet).
+    File(PathBuf),
+}
+
 /// Everything parsed and ready to bind and evaluate.
 #[derive(Debug)]
 pub struct Program {
@@ -575,10 +583,10 @@ impl Program {
         Ok((config, target, builtin))
     }
 
-    /// The built-in family `builtin` on the config object `config_json` (a sub-model: `model(...)`),
-    /// evaluating `target` or the family's default.
+    /// A family on the config object `config_json` (a sub-model: `model(...)`), evaluating `target`
+    /// or the family's default: the built-in `builtin`, or the formula file at `path`.
     pub fn submodel(
-        builtin: &'static models::Builtin,
+        family: SubModel,
         config_json: String,
         config_name: String,
         target: Option<&str>,
@@ -587,21 +595,32 @@ impl Program {
         let mut formula = Formula::new();
         let config_source = formula.sources.add(config_name, config_json);
         let config = Config::parse(&formula.sources, config_source, limits.max_bits)?;
-        let name = format!("builtin:{}", builtin.name);
-        let source = formula.sources.add(name.clone(), builtin.text);
+        let (name, text, origin, builtin) = match family {
+            SubModel::Builtin(builtin) => (
+                format!("builtin:{}", builtin.name),
+                builtin.text.to_string(),
+                Origin::Builtin { dir: String::new() },
+                Some(builtin),
+            ),
+            SubModel::File(path) => {
+                let name = path.to_string_lossy().to_string();
+                let text = read_text_within(&name, limits.max_input_bytes)?;
+                (name.clone(), text, Origin::of_path(&name), None)
+            }
+        };
+        let source = formula.sources.add(name.clone(), text);
         formula.main_source = Some(source);
         let mut loader = Loader::new(limits.max_depth, limits.max_input_bytes);
-        let origin = Origin::Builtin { dir: String::new() };
         let statements = loader.parse(&mut formula, source, &origin, &name)?;
         reject_redefinitions(&formula, &statements)?;
         crate::link::link(&mut formula)?;
-        let target = choose_target(&formula, target, None, &statements, Some(builtin))?;
+        let target = choose_target(&formula, target, None, &statements, builtin)?;
         Ok(Program {
             formula,
             config: Some(config),
             target,
             limits,
-            builtin: Some(builtin),
+            builtin,
         })
     }
 

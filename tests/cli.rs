@@ -682,3 +682,30 @@ fn check_evaluates_claims_through_functions_and_imports() {
     let (code, _, _) = common::run(&["check", &path(&file)]);
     assert_eq!(code, 1);
 }
+
+#[test]
+fn a_family_read_by_path_finds_its_neighbours_before_the_built_ins() {
+    let dir = folder("neighbours");
+    std::fs::create_dir_all(dir.join("lib")).unwrap();
+    // `use grp` finds lib/grp.formula next to the family; `model("tiny", ...)` finds tiny.formula
+    // (by name) and `model("tiny_type", ...)` finds it by its @model_types.
+    std::fs::write(dir.join("lib/grp.formula"), "fn triple(x) = 3*x\n").unwrap();
+    std::fs::write(
+        dir.join("tiny.formula"),
+        "@model_types \"tiny_type\"\nH = hidden_size | 2\ntotal = H*H\n",
+    )
+    .unwrap();
+    let family = dir.join("family.formula");
+    std::fs::write(
+        &family,
+        "use grp\ntotal = triple(model(\"tiny\", sub)) + model(\"tiny_type\", other)\n",
+    )
+    .unwrap();
+    let config = dir.join("config.json");
+    std::fs::write(&config, r#"{"sub": {"hidden_size": 5}}"#).unwrap();
+    // triple(5*5) + 2*2 (other is absent: every default applies) = 75 + 4 = 79.
+    assert_eq!(
+        stdout_of(&["eval", &path(&family), "--config", &path(&config)]),
+        "79\n"
+    );
+}
