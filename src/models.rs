@@ -52,6 +52,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("granite"),
     builtin!("stablelm"),
     builtin!("starcoder2"),
+    builtin!("glm"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
