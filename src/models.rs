@@ -53,6 +53,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("stablelm"),
     builtin!("starcoder2"),
     builtin!("glm"),
+    builtin!("exaone4"),
+    builtin!("smollm3"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
