@@ -55,6 +55,8 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("glm"),
     builtin!("exaone4"),
     builtin!("smollm3"),
+    builtin!("arcee"),
+    builtin!("nemotron"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
