@@ -57,6 +57,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("smollm3"),
     builtin!("arcee"),
     builtin!("nemotron"),
+    builtin!("apertus"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
