@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 
     let format = NumberFormat {
         group_digits: true,
-        spaced: false,
+        ..NumberFormat::default()
     };
     match paramcount::derive(&program, Style::Steps, format) {
         Ok(derivation) => print!("{}", derivation.text),

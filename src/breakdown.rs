@@ -165,11 +165,7 @@ fn number(value: Value, formula: &Formula, statement: StatementId) -> Result<Num
             span: formula.statement(statement).span,
             context: "a breakdown".into(),
             expected: "a number".into(),
-            found: match other {
-                Value::Bool(b) => format!("the boolean {b}"),
-                Value::Str(s) => format!("the string {s:?}"),
-                Value::Number(n) => format!("the number {n}"),
-            },
+            found: other.describe(),
         }),
     }
 }
@@ -406,6 +402,9 @@ impl<'s> Builder<'s> {
                     }
                     None => self.opaque(&p, span)?,
                 },
+                ExprKind::Apply { name_id, body, .. } if body != name_id => {
+                    stack.push(with(body, p.repeats.clone(), p.repeated_by.clone()));
+                }
                 ExprKind::Name(name) => match self.part(name, p.within, false) {
                     Some(statement) => self.part_node(&p, statement, &mut stack)?,
                     None => self.opaque(&p, span)?,

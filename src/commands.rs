@@ -106,6 +106,9 @@ pub struct LimitArgs {
     /// Most terms any intermediate sum of an expansion may have
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TERMS)]
     pub max_terms: usize,
+    /// Most terms a `sum(i in a..b, expr)` may have
+    #[arg(long, value_name = "N", default_value_t = paramcount::eval::DEFAULT_MAX_SUM_TERMS)]
+    pub max_sum_terms: u64,
 }
 
 impl LimitArgs {
@@ -117,6 +120,7 @@ impl LimitArgs {
             max_exponent: self.max_exponent,
             max_definitions: self.max_definitions,
             max_terms: self.max_terms,
+            max_sum_terms: self.max_sum_terms,
         }
     }
 }

@@ -23,9 +23,12 @@ pub enum Lookup {
     Number(Number),
     Bool(bool),
     Str(String),
+    /// A list (`layer_types`, `depths`): its elements as lookups (a `null`, list or object element
+    /// is `Unusable`).
+    List(Vec<Lookup>),
     /// The key is not there, or is `null`.
     Absent,
-    /// A list or an object: `found` describes it for an error message.
+    /// An object, or a number too large: `found` describes it for an error message.
     Unusable {
         found: String,
     },
@@ -74,17 +77,43 @@ impl Config {
         }
         match value {
             Json::Null => Lookup::Absent,
-            Json::Bool(b) => Lookup::Bool(*b),
-            Json::String(s) => Lookup::Str(s.clone()),
-            Json::Number(n) => match Number::parse_literal(&n.to_string(), max_bits) {
-                Some(Ok(number)) => Lookup::Number(number),
-                _ => Lookup::Unusable {
-                    found: format!("the number {n}, too large to read"),
-                },
-            },
-            other => Lookup::Unusable {
-                found: describe(other),
-            },
+            Json::Array(items) => Lookup::List(
+                items
+                    .iter()
+                    .map(|item| match item {
+                        Json::Null | Json::Array(_) | Json::Object(_) => Lookup::Unusable {
+                            found: describe(item),
+                        },
+                        scalar => scalar_lookup(scalar, max_bits),
+                    })
+                    .collect(),
+            ),
+            other => scalar_lookup(other, max_bits),
+        }
+    }
+
+    /// The JSON text of the object at a dotted path: `Ok(None)` when absent or null, `Err` with a
+    /// description when it is something else.
+    pub fn object_json(&self, path: &str) -> std::result::Result<Option<String>, String> {
+        let mut value: Option<&Json> = None;
+        for (i, part) in path.split('.').enumerate() {
+            let map = if i == 0 {
+                &self.root
+            } else {
+                match value {
+                    Some(Json::Object(map)) => map,
+                    _ => return Ok(None),
+                }
+            };
+            match map.get(part) {
+                Some(next) => value = Some(next),
+                None => return Ok(None),
+            }
+        }
+        match value {
+            None | Some(Json::Null) => Ok(None),
+            Some(object @ Json::Object(_)) => Ok(Some(object.to_string())),
+            Some(other) => Err(describe(other)),
         }
     }
 
@@ -118,6 +147,23 @@ fn collect_keys(
             Json::Number(_) | Json::Bool(_) | Json::String(_) | Json::Null => out.push(path),
             _ => {}
         }
+    }
+}
+
+fn scalar_lookup(value: &Json, max_bits: u64) -> Lookup {
+    match value {
+        Json::Bool(b) => Lookup::Bool(*b),
+        Json::String(s) => Lookup::Str(s.clone()),
+        Json::Number(n) => match Number::parse_literal(&n.to_string(), max_bits) {
+            Some(Ok(number)) => Lookup::Number(number),
+            _ => Lookup::Unusable {
+                found: format!("the number {n}, too large to read"),
+            },
+        },
+        Json::Null => Lookup::Absent,
+        other => Lookup::Unusable {
+            found: describe(other),
+        },
     }
 }
 

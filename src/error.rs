@@ -108,6 +108,15 @@ pub enum Error {
     #[error("two numbers stand side by side")]
     AdjacentNumbers { span: Span },
 
+    /// A mistake with functions, modules, lists, sums or sub-models (the language of issue 13).
+    #[error("{message}")]
+    Language {
+        span: Span,
+        message: String,
+        label: String,
+        help: String,
+    },
+
     #[error("`{path}` is not valid JSON: {message}")]
     ConfigSyntax {
         span: Span,
@@ -195,6 +204,21 @@ fn describe_bits(bits: u64) -> String {
 }
 
 impl Error {
+    /// A mistake in the language of functions, modules, lists, sums and sub-models.
+    pub fn language(
+        span: Span,
+        message: impl Into<String>,
+        label: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Error {
+        Error::Language {
+            span,
+            message: message.into(),
+            label: label.into(),
+            help: help.into(),
+        }
+    }
+
     /// The error of an arithmetic failure at `span`, whose operand (divisor, exponent) is at
     /// `operand`.
     pub fn arithmetic(
@@ -238,6 +262,7 @@ impl Error {
             | Error::Type { span, .. }
             | Error::Arity { span, .. }
             | Error::AdjacentNumbers { span }
+            | Error::Language { span, .. }
             | Error::ConfigSyntax { span, .. }
             | Error::ConfigValue { span, .. }
             | Error::Redefinition { span, .. }
@@ -281,6 +306,7 @@ impl Error {
             Error::Type { found, .. } => format!("this is {found}"),
             Error::Arity { .. } => "this call".into(),
             Error::AdjacentNumbers { .. } => "between these numbers".into(),
+            Error::Language { label, .. } => label.clone(),
             Error::ConfigSyntax { .. } => "the JSON breaks here".into(),
             Error::ConfigValue { .. } | Error::ConfigType { .. } | Error::ConfigSize { .. } => {
                 "read from the config here".into()
@@ -328,6 +354,7 @@ impl Error {
             Error::BinaryInput { .. } => "give a formula file, a config or a text document; a NUL byte never occurs in text".into(),
             Error::Type { .. } => return None,
             Error::Arity { .. } => return None,
+            Error::Language { help, .. } => help.clone(),
             Error::AdjacentNumbers { .. } => {
                 "write `*` between them, or remove the space if they are one number (use `_` to group digits: 30_522)".into()
             }

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::number::{ArithmeticError, Number};
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::syntax::{
-    BinaryOp, ExprId, ExprKind, Function, Node, Span, StatementId, StatementKind, UnaryOp,
+    BinaryOp, ExprId, ExprKind, Function, Node, Span, StatementId, StatementKind, Symbol, UnaryOp,
 };
 
 /// Bounds on what one run may read and compute: whatever the input, a run ends in bounded time
@@ -38,7 +38,13 @@ pub struct Limits {
     pub max_definitions: usize,
     /// Most terms any intermediate sum of an expansion may have (`--max-terms`).
     pub max_terms: usize,
+    /// Most terms a `sum(i in a..b, expr)` may have (`--max-sum-terms`), whether its terms are
+    /// added one by one or, when they do not depend on `i`, multiplied.
+    pub max_sum_terms: u64,
 }
+
+/// Far past the layers of any model, and a few seconds of work at most.
+pub const DEFAULT_MAX_SUM_TERMS: u64 = 1_000_000;
 
 /// About 1.26 million decimal digits: past any real model, enough for a million-digit result,
 /// and small enough that the quadratic steps of big-integer arithmetic (division, printing) stay
@@ -61,6 +67,7 @@ impl Default for Limits {
             max_exponent: DEFAULT_MAX_EXPONENT,
             max_definitions: DEFAULT_MAX_DEFINITIONS,
             max_terms: crate::algebra::DEFAULT_MAX_TERMS,
+            max_sum_terms: DEFAULT_MAX_SUM_TERMS,
         }
     }
 }
@@ -71,22 +78,45 @@ pub enum Value {
     Number(Number),
     Bool(bool),
     Str(String),
+    /// A list from the config (`layer_types`) or written `[a, b]`.
+    List(Vec<Value>),
 }
 
 impl Value {
     pub fn as_number(&self) -> Option<&Number> {
         match self {
             Value::Number(n) => Some(n),
-            Value::Bool(_) | Value::Str(_) => None,
+            Value::Bool(_) | Value::Str(_) | Value::List(_) => None,
         }
     }
 
-    fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Value::Number(n) => format!("the number {n}"),
             Value::Bool(b) => format!("the boolean {b}"),
             Value::Str(s) => format!("the string {s:?}"),
+            Value::List(items) => format!(
+                "a list of {} element{}",
+                items.len(),
+                if items.len() == 1 { "" } else { "s" }
+            ),
         }
+    }
+
+    /// A config value as a value; `None` for absent or unusable ones.
+    pub fn from_lookup(lookup: Lookup) -> Option<Value> {
+        Some(match lookup {
+            Lookup::Number(n) => Value::Number(n),
+            Lookup::Bool(b) => Value::Bool(b),
+            Lookup::Str(s) => Value::Str(s),
+            Lookup::List(items) => Value::List(
+                items
+                    .into_iter()
+                    .map(Value::from_lookup)
+                    .collect::<Option<Vec<Value>>>()?,
+            ),
+            Lookup::Absent | Lookup::Unusable { .. } => return None,
+        })
     }
 }
 
@@ -96,6 +126,16 @@ impl std::fmt::Display for Value {
             Value::Number(n) => write!(f, "{n}"),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Str(s) => write!(f, "{s:?}"),
+            Value::List(items) => {
+                write!(f, "[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                write!(f, "]")
+            }
         }
     }
 }
@@ -163,6 +203,23 @@ pub struct Evaluator<'s> {
     depth: usize,
     /// What the renderers printed of numbers so far (see `digits`).
     printed: std::cell::RefCell<Printed>,
+    /// The variables of the `sum`s being evaluated, innermost last.
+    locals: Vec<(Symbol, Value)>,
+    /// Whether a `sum`'s summand depends on its variable, by the sum's node.
+    summand_varies: HashMap<ExprId, bool>,
+    /// The number of terms of each `sum` evaluated.
+    sum_counts: HashMap<ExprId, Number>,
+    /// The value of each `model(...)` evaluated.
+    sub_models: HashMap<ExprId, Value>,
+    /// Terms of `sum`s added so far, in all (bounded by `Limits::max_sum_terms`: nested sums
+    /// multiply their counts).
+    sum_terms: u64,
+    /// The value of each call of a user function, with the `locals_generation` it was computed
+    /// in: an argument is one node however often the body uses it, and `g(g(g(x)))` with
+    /// `fn g(x) = x*x*x*x` would otherwise evaluate the innermost call 4^3 times.
+    calls: HashMap<ExprId, (u64, Value)>,
+    /// Changes whenever the `sum` variables in scope change.
+    locals_generation: u64,
 }
 
 /// How many levels of evaluation run between two stack checks. A level takes well under a
@@ -196,7 +253,30 @@ impl<'s> Evaluator<'s> {
             in_alternative: false,
             depth: 0,
             printed: Default::default(),
+            locals: Vec::new(),
+            summand_varies: HashMap::new(),
+            sum_counts: HashMap::new(),
+            sub_models: HashMap::new(),
+            sum_terms: 0,
+            calls: HashMap::new(),
+            locals_generation: 0,
         }
+    }
+
+    /// The value of the `model(...)` call at `id`, if it was evaluated.
+    pub fn sub_model(&self, id: ExprId) -> Option<Value> {
+        self.sub_models.get(&id).cloned()
+    }
+
+    /// How many terms the `sum` at `id` had, if it was evaluated.
+    pub fn sum_count(&self, id: ExprId) -> Option<&Number> {
+        self.sum_counts.get(&id)
+    }
+
+    /// Whether the summand of the `sum` at `id` depends on its variable (when it does not, the
+    /// sum is the count times the summand).
+    pub fn summand_varies(&self, id: ExprId) -> bool {
+        self.summand_varies.get(&id).copied().unwrap_or(true)
     }
 
     /// The decimal digits of `n` for a renderer. Past the output limit (`Limits::max_input_bytes`
@@ -303,12 +383,14 @@ impl<'s> Evaluator<'s> {
     /// Takes `value` as the value of statement `id` without evaluating it. A sweep varies a `--set`
     /// override this way: one parse, then a new value per point.
     pub fn assume(&mut self, id: StatementId, value: Value) {
+        self.calls.clear();
         self.statements[id.0 as usize] = State::Done(Ok(value));
     }
 
     /// Forgets the memoised values of `ids` (after an `assume`, the statements that depend on it),
     /// so the next use evaluates them again.
     pub fn forget(&mut self, ids: &[StatementId]) {
+        self.calls.clear();
         for id in ids {
             self.statements[id.0 as usize] = State::Unvisited;
         }
@@ -415,8 +497,13 @@ impl<'s> Evaluator<'s> {
         self.active.push(id);
         // Another statement's errors may be shown on their own: suggest again inside it.
         let in_alternative = std::mem::replace(&mut self.in_alternative, false);
+        // A definition cannot see the variable of a `sum` that uses it.
+        let locals = std::mem::take(&mut self.locals);
+        self.locals_generation += 1;
         let value = self.scope.formula().statement(id).value();
         let result = self.expr(value, id);
+        self.locals = locals;
+        self.locals_generation += 1;
         self.in_alternative = in_alternative;
         self.active.pop();
         self.statements[id.0 as usize] = State::Done(result.clone());
@@ -472,6 +559,11 @@ impl<'s> Evaluator<'s> {
                 self.arithmetic_tree(id, within)?
             }
             ExprKind::Binary(op, lhs, rhs) => self.binary(op, lhs, rhs, span, within)?,
+            ExprKind::Call(Function::Model, args) => {
+                let value = self.model(args, within)?;
+                self.sub_models.insert(id, value.clone());
+                value
+            }
             ExprKind::Call(function, args) => self.call(function, args, within)?,
             ExprKind::If {
                 condition,
@@ -491,13 +583,200 @@ impl<'s> Evaluator<'s> {
             ExprKind::Alternatives(alternatives) => {
                 self.alternatives(id, alternatives, span, within)?
             }
+            ExprKind::Apply {
+                name,
+                name_id,
+                body,
+                ..
+            } => {
+                if body == name_id {
+                    return Err(Error::language(
+                        span,
+                        format!("unknown function `{name}`"),
+                        "called here",
+                        format!("define it with `fn {name}(...) = ...`"),
+                    ));
+                }
+                if let Some((generation, value)) = self.calls.get(&id) {
+                    if *generation == self.locals_generation {
+                        return Ok(value.clone());
+                    }
+                }
+                let value = self.expr(body, within)?;
+                self.calls
+                    .insert(id, (self.locals_generation, value.clone()));
+                value
+            }
+            ExprKind::Sum {
+                var_id,
+                lo,
+                hi,
+                body,
+                ..
+            } => self.sum(id, var_id, lo, hi, body, within)?,
+            ExprKind::List(items) => {
+                let mut values = Vec::with_capacity(items.len());
+                for &item in items {
+                    values.push(self.expr(item, within)?);
+                }
+                Value::List(values)
+            }
+            ExprKind::Index(list, index) => self.index(list, index, span, within)?,
         };
         self.record(id, &value);
         Ok(value)
     }
 
+    /// `sum(var in lo..hi, body)`.
+    fn sum(
+        &mut self,
+        id: ExprId,
+        var_id: ExprId,
+        lo: ExprId,
+        hi: ExprId,
+        body: ExprId,
+        within: StatementId,
+    ) -> Result<Value> {
+        let formula = self.scope.formula();
+        let first = self.integer(lo, within, "a bound of `sum`")?;
+        let last = self.integer(hi, within, "a bound of `sum`")?;
+        let limit = self.limits.max_bits;
+        let span = formula.expr(id).span;
+        let count = last
+            .sub(&first, limit)
+            .and_then(|d| d.add(&Number::from_i64(1), limit))
+            .map_err(|e| self.arithmetic(e, span, span))?;
+        let count = if count.is_negative() {
+            Number::zero()
+        } else {
+            count
+        };
+        self.sum_counts.insert(id, count.clone());
+        // Bounded whether or not the terms vary: a count this large is a mistake either way.
+        let terms = count.to_i64().and_then(|n| u64::try_from(n).ok());
+        let Some(terms) = terms.filter(|n| *n <= self.limits.max_sum_terms) else {
+            return Err(Error::language(
+                span,
+                format!(
+                    "this sum has {count} terms, more than the limit of {}",
+                    self.limits.max_sum_terms
+                ),
+                "this sum",
+                "raise the limit with --max-sum-terms if this many are really meant",
+            ));
+        };
+        let Node::Name(symbol) = formula.expr(var_id).node else {
+            return Ok(Value::Number(Number::zero()));
+        };
+        let varies = match self.summand_varies.get(&id) {
+            Some(&known) => known,
+            None => {
+                let varies = mentions(formula, body, symbol);
+                self.summand_varies.insert(id, varies);
+                varies
+            }
+        };
+        if !varies {
+            // The closed form: the same term `count` times.
+            if count.is_zero() {
+                return Ok(Value::Number(Number::zero()));
+            }
+            let term = match self.expr(body, within)? {
+                Value::Number(n) => n,
+                other => return Err(self.type_error(body, "`sum`", "numbers", &other)),
+            };
+            return count
+                .mul(&term, limit)
+                .map(Value::Number)
+                .map_err(|e| self.arithmetic(e, span, span));
+        }
+        self.sum_terms = self.sum_terms.saturating_add(terms);
+        if self.sum_terms > self.limits.max_sum_terms {
+            return Err(Error::language(
+                span,
+                format!(
+                    "the sums of this formula add more than {} terms in all",
+                    self.limits.max_sum_terms
+                ),
+                "this sum passes the limit",
+                "sums inside sums multiply their terms; raise the limit with --max-sum-terms if this many are really meant",
+            ));
+        }
+        let mut total = Number::zero();
+        let mut index = first;
+        for _ in 0..terms {
+            self.locals.push((symbol, Value::Number(index.clone())));
+            self.locals_generation += 1;
+            let term = self.expr(body, within);
+            self.locals.pop();
+            self.locals_generation += 1;
+            let term = match term? {
+                Value::Number(n) => n,
+                other => return Err(self.type_error(body, "`sum`", "numbers", &other)),
+            };
+            total = total
+                .add(&term, limit)
+                .map_err(|e| self.arithmetic(e, span, span))?;
+            index = index
+                .add(&Number::from_i64(1), limit)
+                .map_err(|e| self.arithmetic(e, span, span))?;
+        }
+        Ok(Value::Number(total))
+    }
+
+    /// The value of `id`, which must be a whole number.
+    fn integer(&mut self, id: ExprId, within: StatementId, what: &str) -> Result<Number> {
+        match self.expr(id, within)? {
+            Value::Number(n) if n.is_integer() => Ok(n),
+            other => Err(self.type_error(id, what, "a whole number", &other)),
+        }
+    }
+
+    /// `list[index]`.
+    fn index(
+        &mut self,
+        list: ExprId,
+        index: ExprId,
+        span: Span,
+        within: StatementId,
+    ) -> Result<Value> {
+        let items = match self.expr(list, within)? {
+            Value::List(items) => items,
+            other => return Err(self.type_error(list, "an index `[...]`", "a list", &other)),
+        };
+        let at = self.integer(index, within, "an index")?;
+        let position = at
+            .to_i64()
+            .and_then(|i| usize::try_from(i).ok())
+            .filter(|i| *i < items.len());
+        match position {
+            Some(i) => Ok(items[i].clone()),
+            None => Err(Error::language(
+                span,
+                format!(
+                    "index {at} is out of range: the list has {} element{}",
+                    items.len(),
+                    if items.len() == 1 { "" } else { "s" }
+                ),
+                "this index",
+                if items.is_empty() {
+                    "the list is empty".to_string()
+                } else {
+                    format!("indices run from 0 to {}", items.len() - 1)
+                },
+            )),
+        }
+    }
+
     /// The value of the name `name` written at node `id`.
     fn name(&mut self, id: ExprId, name: &str, span: Span, within: StatementId) -> Result<Value> {
+        if !self.locals.is_empty() {
+            if let Node::Name(symbol) = self.scope.formula().expr(id).node {
+                if let Some((_, value)) = self.locals.iter().rev().find(|(s, _)| *s == symbol) {
+                    return Ok(value.clone());
+                }
+            }
+        }
         match self.scope.resolve_at(id, within) {
             Resolution::Override(id) | Resolution::Definition(id) => {
                 self.statement_used_at(id, Some(span))
@@ -508,6 +787,13 @@ impl<'s> Evaluator<'s> {
             }
             Resolution::Config(Lookup::Bool(b)) => Ok(Value::Bool(b)),
             Resolution::Config(Lookup::Str(s)) => Ok(Value::Str(s)),
+            Resolution::Config(lookup @ Lookup::List(_)) => {
+                Value::from_lookup(lookup).ok_or_else(|| Error::ConfigValue {
+                    span,
+                    key: name.to_string(),
+                    found: "a list holding null, a list or an object".into(),
+                })
+            }
             Resolution::Config(Lookup::Absent) => Err(Error::UnknownName {
                 span,
                 name: name.to_string(),
@@ -649,6 +935,19 @@ impl<'s> Evaluator<'s> {
             BinaryOp::Sub => a.sub(b, limit),
             BinaryOp::Mul | BinaryOp::ImplicitMul => a.mul(b, limit),
             BinaryOp::Div => a.div(b, limit),
+            BinaryOp::Rem => {
+                if !a.is_integer() {
+                    return Err(self.type_error(lhs, &symbol(), "whole numbers", left));
+                }
+                if !b.is_integer() {
+                    return Err(self.type_error(rhs, &symbol(), "whole numbers", right));
+                }
+                // Floor semantics: the remainder has the divisor's sign (`-7 % 3` is 2).
+                a.div(b, limit)
+                    .map(|q| q.floor())
+                    .and_then(|q| q.mul(b, limit))
+                    .and_then(|m| a.sub(&m, limit))
+            }
             BinaryOp::Pow => crate::number::check_exponent(a, b, self.limits.max_exponent)
                 .and_then(|()| a.pow(b, limit)),
             _ => return Err(self.type_error(lhs, &symbol(), "true or false", left)),
@@ -717,6 +1016,50 @@ impl<'s> Evaluator<'s> {
     #[inline(never)]
     fn call(&mut self, function: Function, args: &[ExprId], within: StatementId) -> Result<Value> {
         let context = format!("`{}`", function.name());
+        match function {
+            Function::Min | Function::Max | Function::Floor | Function::Ceil => {}
+            Function::Model => return self.model(args, within),
+            Function::Len | Function::Count | Function::Contains | Function::SumList => {
+                let Some(&list_arg) = args.first() else {
+                    return Ok(Value::Number(Number::zero()));
+                };
+                let items = match self.expr(list_arg, within)? {
+                    Value::List(items) => items,
+                    other => return Err(self.type_error(list_arg, &context, "a list", &other)),
+                };
+                let wanted = match args.get(1) {
+                    Some(&arg) => Some(self.expr(arg, within)?),
+                    None => None,
+                };
+                return Ok(match (function, wanted) {
+                    (Function::Len, _) => Value::Number(Number::from_i64(items.len() as i64)),
+                    (Function::Count, Some(wanted)) => Value::Number(Number::from_i64(
+                        items.iter().filter(|item| **item == wanted).count() as i64,
+                    )),
+                    (Function::Contains, Some(wanted)) => {
+                        Value::Bool(items.iter().any(|item| *item == wanted))
+                    }
+                    _ => {
+                        let mut total = Number::zero();
+                        let span = self.scope.formula().expr(list_arg).span;
+                        for item in &items {
+                            let Value::Number(n) = item else {
+                                return Err(self.type_error(
+                                    list_arg,
+                                    &context,
+                                    "a list of numbers",
+                                    item,
+                                ));
+                            };
+                            total = total
+                                .add(n, self.limits.max_bits)
+                                .map_err(|e| self.arithmetic(e, span, span))?;
+                        }
+                        Value::Number(total)
+                    }
+                });
+            }
+        }
         let mut numbers = Vec::with_capacity(args.len());
         for &arg in args {
             match self.expr(arg, within)? {
@@ -731,7 +1074,62 @@ impl<'s> Evaluator<'s> {
             Function::Max => numbers.fold(first, |a, b| a.max(b)),
             Function::Floor => first.floor(),
             Function::Ceil => first.ceil(),
+            // Handled above.
+            _ => first,
         }))
+    }
+
+    /// `model(FAMILY, CONFIG_OBJECT[, TARGET])`: a built-in family evaluated on a nested config.
+    fn model(&mut self, args: &[ExprId], within: StatementId) -> Result<Value> {
+        let formula = self.scope.formula();
+        let (Some(&family_arg), Some(&config_arg)) = (args.first(), args.get(1)) else {
+            return Ok(Value::Number(Number::zero()));
+        };
+        let span = formula
+            .expr(family_arg)
+            .span
+            .to(formula.expr(config_arg).span);
+        let family = match self.expr(family_arg, within)? {
+            Value::Str(s) => s,
+            other => {
+                return Err(self.type_error(
+                    family_arg,
+                    "`model`",
+                    "a family name in quotes",
+                    &other,
+                ))
+            }
+        };
+        let target = match args.get(2) {
+            Some(&arg) => match self.expr(arg, within)? {
+                Value::Str(s) => Some(s),
+                other => {
+                    return Err(self.type_error(arg, "`model`", "a target name in quotes", &other))
+                }
+            },
+            None => None,
+        };
+        let ExprKind::Name(path) = formula.kind(config_arg) else {
+            return Err(Error::language(
+                formula.expr(config_arg).span,
+                "`model` reads its config from a config key".to_string(),
+                "not a config key",
+                "name a nested object of the config, e.g. model(\"llama\", text_config)",
+            ));
+        };
+        let json = match self.scope.config().map(|c| c.object_json(path)) {
+            Some(Ok(Some(json))) => json,
+            Some(Ok(None)) | None => "{}".to_string(),
+            Some(Err(found)) => {
+                return Err(Error::ConfigValue {
+                    span: formula.expr(config_arg).span,
+                    key: path.to_string(),
+                    found,
+                })
+            }
+        };
+        crate::submodel::evaluate(&family, json, path, target.as_deref(), self.limits, span)
+            .map(Value::Number)
     }
 
     #[inline(never)]
@@ -846,9 +1244,25 @@ const SIZE_KEYS: &[&str] = &[
     "num_channels",
 ];
 
-/// The operators `Evaluator::arithmetic_tree` applies: `+ - * /`, juxtaposition and `^`.
+/// The operators `Evaluator::arithmetic_tree` applies: `+ - * / %`, juxtaposition and `^`.
 fn is_tree_operator(op: BinaryOp) -> bool {
-    op.is_arithmetic() || op == BinaryOp::Pow
+    op.is_arithmetic() || op == BinaryOp::Pow || op == BinaryOp::Rem
+}
+
+/// Whether the tree at `root` mentions the name `symbol` (a `sum`'s variable).
+pub(crate) fn mentions(formula: &crate::syntax::Formula, root: ExprId, symbol: Symbol) -> bool {
+    let mut stack = vec![root];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        if formula.expr(id).node == Node::Name(symbol) {
+            return true;
+        }
+        stack.extend(formula.children(id));
+    }
+    false
 }
 
 fn op_expects_unary(op: UnaryOp) -> &'static str {

@@ -26,8 +26,9 @@ use pest::Parser as _;
 
 use crate::error::{Error, Result};
 use crate::syntax::{
-    BinaryOp, Definition, DefinitionKind, ExprId, ExprKind, Formula, Function, Node, Precedence,
-    SourceId, Span, StatementId, StatementKind, UnaryOp,
+    BinaryOp, Definition, DefinitionKind, ExprId, ExprKind, Formula, Function, FunctionDef,
+    Metadata, Node, Precedence, SourceId, Span, StatementId, StatementKind, UnaryOp, Use,
+    UseTarget,
 };
 
 #[derive(pest_derive::Parser)]
@@ -54,10 +55,29 @@ pub fn parse_file(
     max_depth: usize,
 ) -> Result<Vec<StatementId>> {
     let text = formula.sources.get(source).text.clone();
+    // `f(x)` is a call when `f` is a function, wherever in the file `fn f` stands.
+    formula.function_names.extend(function_names(&text));
     match fast::parse_file(formula, source, &text, max_depth) {
         Some(ids) => Ok(ids),
         None => pest_file(formula, source, &text, max_depth),
     }
+}
+
+/// The names after `fn` at the start of a line: the functions a text defines.
+pub fn function_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let rest = line.trim_start().strip_prefix("fn")?;
+            if !rest.starts_with([' ', '\t']) {
+                return None;
+            }
+            let rest = rest.trim_start();
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            (end > 0).then(|| rest[..end].to_string())
+        })
+        .collect()
 }
 
 /// `parse_file` through pest alone.
@@ -74,6 +94,13 @@ fn pest_file(
         match statement.as_rule() {
             Rule::definition => ids.push(lowering.definition(statement)?),
             Rule::chain => ids.push(lowering.chain(statement)?),
+            Rule::function_def => lowering.function_def(statement)?,
+            Rule::use_statement => lowering.use_statement(statement),
+            Rule::meta_summary
+            | Rule::meta_model_types
+            | Rule::meta_variants
+            | Rule::meta_default
+            | Rule::meta_tensors => lowering.metadata(statement),
             _ => {}
         }
     }
@@ -240,7 +267,25 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::string
         | Rule::if_expr
         | Rule::call
+        | Rule::sum_range
+        | Rule::bracket
+        | Rule::indexed
         | Rule::group => "an expression",
+        Rule::parameter | Rule::parameters => "a parameter name",
+        Rule::function_name => "a function name",
+        Rule::module_name | Rule::module_path => "a module name or a path in quotes",
+        Rule::function_def | Rule::use_statement => "a definition or an expression",
+        Rule::meta_summary
+        | Rule::meta_model_types
+        | Rule::meta_variants
+        | Rule::meta_default
+        | Rule::meta_tensors
+        | Rule::key_summary
+        | Rule::key_model_types
+        | Rule::key_variants
+        | Rule::key_default
+        | Rule::key_tensors => "a metadata key (summary, model_types, variants, default, tensors)",
+        Rule::rem => "an operator",
         Rule::add
         | Rule::sub
         | Rule::mul
@@ -260,6 +305,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::explanation => "an explanation in quotes",
         Rule::EOI => "the end of the line",
         Rule::definition_name => "a name",
+        Rule::list_comma => "`]`",
         Rule::definition | Rule::chain => "a definition or an expression",
         Rule::neg | Rule::plus | Rule::not => "an expression",
         _ => return None,
@@ -586,6 +632,7 @@ struct DefinitionParts {
     name: Option<(String, Span)>,
     exprs: Vec<ExprId>,
     explanation: Option<String>,
+    overrides: bool,
 }
 
 fn push_definition(formula: &mut Formula, parts: DefinitionParts) -> Result<StatementId> {
@@ -595,6 +642,7 @@ fn push_definition(formula: &mut Formula, parts: DefinitionParts) -> Result<Stat
         name,
         exprs,
         explanation,
+        overrides,
     } = parts;
     let (Some((name, name_span)), Some((&value, claims))) = (name, exprs.split_first()) else {
         return Err(syntax_error(
@@ -615,6 +663,7 @@ fn push_definition(formula: &mut Formula, parts: DefinitionParts) -> Result<Stat
         value,
         claims: claims.to_vec(),
         explanation,
+        overrides,
     };
     Ok(formula.push_statement(StatementKind::Definition(definition), span))
 }
@@ -629,6 +678,8 @@ fn is_binding(formula: &Formula, mut id: ExprId) -> bool {
             | ExprKind::Name(_)
             | ExprKind::Number { .. }
             | ExprKind::Bool(_)
+            | ExprKind::List(_)
+            | ExprKind::Index(..)
             | ExprKind::Str(_) => return true,
             _ => return false,
         }
@@ -670,10 +721,12 @@ impl Lowering<'_> {
             name: None,
             exprs: Vec::new(),
             explanation: None,
+            overrides: false,
         };
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::let_keyword => parts.declared_size = true,
+                Rule::override_keyword => parts.overrides = true,
                 Rule::definition_name => {
                     parts.name = Some((part.as_str().to_string(), self.span(&part)))
                 }
@@ -705,6 +758,11 @@ impl Lowering<'_> {
                 yard.prefix(op, self.span(&item));
             } else if let Some(op) = infix_op(rule) {
                 yard.infix(self.formula, op)?;
+            } else if let Some((name, group)) = self.juxtaposed_call(&item)? {
+                // `L(12H^2+13H)` where `L` is no function: the product it always was.
+                yard.operand(self.formula, name)?;
+                yard.infix(self.formula, Infix::Binary(BinaryOp::ImplicitMul))?;
+                yard.operand(self.formula, group)?;
             } else {
                 let operand = self.operand(item)?;
                 yard.operand(self.formula, operand)?;
@@ -713,10 +771,154 @@ impl Lowering<'_> {
         yard.finish(self.formula)
     }
 
+    /// A call `f(x)` with one argument where `f` is neither a built-in nor a user function: the name
+    /// and the bracketed argument, to be multiplied.
+    fn juxtaposed_call(&mut self, pair: &Pair<Rule>) -> Result<Option<(ExprId, ExprId)>> {
+        if pair.as_rule() != Rule::call {
+            return Ok(None);
+        }
+        let mut inner = pair.clone().into_inner();
+        let Some(function) = inner.next() else {
+            return Ok(None);
+        };
+        let name = function.as_str().trim();
+        if Function::from_name(name).is_some() || self.formula.function_names.contains(name) {
+            return Ok(None);
+        }
+        let args: Vec<Pair<Rule>> = inner.filter(|p| p.as_rule() == Rule::expr).collect();
+        let [arg] = &args[..] else {
+            return Ok(None);
+        };
+        let name_span = self.span(&function);
+        let call_span = self.span(pair);
+        let text = &self.formula.sources.get(self.source).text;
+        let open = text
+            .get(name_span.end as usize..call_span.end as usize)
+            .and_then(|rest| rest.find(['(', '（']))
+            .map_or(name_span.end as usize, |at| name_span.end as usize + at);
+        let node = self.formula.name_node(name);
+        let name_id = self.formula.push_expr(node, name_span);
+        let inner_id = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.expr(arg.clone()))?;
+        let group_span = Span::new(self.source, open, call_span.end as usize);
+        let group = self.formula.push_expr(Node::Group(inner_id), group_span);
+        Ok(Some((name_id, group)))
+    }
+
+    fn function_def(&mut self, pair: Pair<Rule>) -> Result<()> {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut params = Vec::new();
+        let mut body = None;
+        let mut explanation = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::function_name => name = Some((part.as_str().to_string(), self.span(&part))),
+                Rule::parameters => {
+                    for parameter in part.into_inner() {
+                        let text = parameter.as_str().to_string();
+                        if params.contains(&text) {
+                            return Err(Error::language(
+                                self.span(&parameter),
+                                format!("the parameter `{text}` is named twice"),
+                                "named again here",
+                                "give each parameter its own name",
+                            ));
+                        }
+                        params.push(text);
+                    }
+                }
+                Rule::expr => body = Some(self.expr(part)?),
+                Rule::explanation => explanation = Some(explanation_text(part)),
+                _ => {}
+            }
+        }
+        let (Some((name, name_span)), Some(body)) = (name, body) else {
+            return Err(syntax_error(
+                self.source,
+                span.start as usize,
+                "incomplete function",
+            ));
+        };
+        if Function::from_name(&name).is_some() {
+            return Err(Error::language(
+                name_span,
+                format!("`{name}` is a built-in function"),
+                "defined here",
+                "give the function another name",
+            ));
+        }
+        if let Some(earlier) = self.formula.function(&name) {
+            let (line, _) = self.formula.sources.line_column(earlier.name_span);
+            let from = self
+                .formula
+                .sources
+                .get(earlier.name_span.source)
+                .name
+                .clone();
+            return Err(Error::language(
+                name_span,
+                format!("the function `{name}` is defined twice (first in {from}, line {line})"),
+                "defined again here",
+                "rename one of them",
+            ));
+        }
+        self.formula.function_names.insert(name.clone());
+        self.formula.functions.push(FunctionDef {
+            name,
+            name_span,
+            params,
+            body,
+            explanation,
+            span,
+        });
+        Ok(())
+    }
+
+    fn use_statement(&mut self, pair: Pair<Rule>) {
+        let span = self.span(&pair);
+        for part in pair.into_inner() {
+            let target = match part.as_rule() {
+                Rule::module_name => UseTarget::Name(part.as_str().to_string()),
+                Rule::module_path => UseTarget::Path(unescape(part)),
+                _ => continue,
+            };
+            self.formula.uses.push(Use { target, span });
+        }
+    }
+
+    fn metadata(&mut self, pair: Pair<Rule>) {
+        let span = self.span(&pair);
+        let key = match pair.as_rule() {
+            Rule::meta_summary => "summary",
+            Rule::meta_model_types => "model_types",
+            Rule::meta_variants => "variants",
+            Rule::meta_default => "default",
+            _ => "tensors",
+        };
+        let mut values = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => values.push(unescape(part)),
+                Rule::definition_name | Rule::expr => values.push(part.as_str().trim().to_string()),
+                _ => {}
+            }
+        }
+        self.formula.metadata.push(Metadata {
+            key: key.to_string(),
+            values,
+            span,
+        });
+    }
+
     fn operand(&mut self, pair: Pair<Rule>) -> Result<ExprId> {
         // Only brackets, calls and `if` recurse; a leaf needs no stack check.
         match pair.as_rule() {
-            Rule::group | Rule::call | Rule::if_expr => {
+            Rule::group
+            | Rule::call
+            | Rule::if_expr
+            | Rule::sum_range
+            | Rule::bracket
+            | Rule::indexed => {
                 stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.operand_inner(pair))
             }
             _ => self.operand_inner(pair),
@@ -744,16 +946,94 @@ impl Lowering<'_> {
                 let mut args = Vec::new();
                 for part in pair.into_inner() {
                     match part.as_rule() {
-                        Rule::function => function = Function::from_name(part.as_str().trim()),
+                        Rule::function => {
+                            function = Some((part.as_str().trim().to_string(), self.span(&part)))
+                        }
                         Rule::expr => args.push(self.expr(part)?),
                         _ => {}
                     }
                 }
-                let function = function.ok_or_else(|| {
+                let (name, name_span) = function.ok_or_else(|| {
                     syntax_error(self.source, span.start as usize, "unknown function")
                 })?;
-                check_arity(function, args.len(), span)?;
-                self.formula.call_node(function, &args)
+                match Function::from_name(&name) {
+                    // A user function's body is filled in when the program is linked.
+                    Some(function) if !self.formula.function_names.contains(&name) => {
+                        check_arity(function, args.len(), span)?;
+                        self.formula.call_node(function, &args)
+                    }
+                    _ => {
+                        let node = self.formula.name_node(&name);
+                        let name_id = self.formula.push_expr(node, name_span);
+                        self.formula.apply_node(name_id, name_id, &args)
+                    }
+                }
+            }
+            Rule::sum_range => {
+                let mut var = None;
+                let mut parts = Vec::with_capacity(3);
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::parameter => {
+                            var = Some((part.as_str().to_string(), self.span(&part)))
+                        }
+                        Rule::expr => parts.push(self.expr(part)?),
+                        _ => {}
+                    }
+                }
+                let (Some((var, var_span)), &[lo, hi, body]) = (var, &parts[..]) else {
+                    return Err(syntax_error(
+                        self.source,
+                        span.start as usize,
+                        "incomplete `sum`",
+                    ));
+                };
+                let node = self.formula.name_node(&var);
+                let var_id = self.formula.push_expr(node, var_span);
+                self.formula.sum_node(var_id, lo, hi, body)
+            }
+            Rule::bracket => {
+                let mut items = Vec::new();
+                let mut trailing_comma = false;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::expr => items.push(self.expr(part)?),
+                        Rule::list_comma => trailing_comma = true,
+                        _ => {}
+                    }
+                }
+                match items[..] {
+                    [inner] if !trailing_comma => Node::Group(inner),
+                    _ => self.formula.list_node(&items),
+                }
+            }
+            Rule::indexed => {
+                let mut list = None;
+                let mut index = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::list_name => {
+                            let node = self.formula.name_node(part.as_str());
+                            list = Some(self.formula.push_expr(node, self.span(&part)));
+                        }
+                        Rule::index => {
+                            if let Some(expr) =
+                                part.into_inner().find(|p| p.as_rule() == Rule::expr)
+                            {
+                                index = Some(self.expr(expr)?);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let (Some(list), Some(index)) = (list, index) else {
+                    return Err(syntax_error(
+                        self.source,
+                        span.start as usize,
+                        "incomplete index",
+                    ));
+                };
+                Node::Index(list, index)
             }
             Rule::if_expr => {
                 let mut parts = Vec::with_capacity(3);
@@ -786,7 +1066,11 @@ impl Lowering<'_> {
 fn check_arity(function: Function, found: usize, span: Span) -> Result<()> {
     let (ok, expected) = match function {
         Function::Min | Function::Max => (found >= 1, "one or more arguments"),
-        Function::Floor | Function::Ceil => (found == 1, "exactly one argument"),
+        Function::Floor | Function::Ceil | Function::Len | Function::SumList => {
+            (found == 1, "exactly one argument")
+        }
+        Function::Count | Function::Contains => (found == 2, "exactly two arguments"),
+        Function::Model => (found == 2 || found == 3, "two or three arguments"),
     };
     if ok {
         Ok(())
@@ -816,6 +1100,7 @@ fn infix_op(rule: Rule) -> Option<Infix> {
         Rule::mul => BinaryOp::Mul,
         Rule::implicit_mul => BinaryOp::ImplicitMul,
         Rule::div => BinaryOp::Div,
+        Rule::rem => BinaryOp::Rem,
         Rule::pow => BinaryOp::Pow,
         Rule::eq => BinaryOp::Eq,
         Rule::ne => BinaryOp::Ne,

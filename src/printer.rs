@@ -39,6 +39,9 @@ pub struct NumberFormat {
     pub group_digits: bool,
     /// Spaces around binary operators (`a + b*c` becomes `a + b * c`).
     pub spaced: bool,
+    /// In the symbolic form, calls of user functions as written (`linear(H, 4*H, true)`) rather
+    /// than their bodies (`derive --keep-calls`).
+    pub keep_calls: bool,
 }
 
 /// Which side of its parent an operand is on, for deciding parentheses.
@@ -79,6 +82,8 @@ pub struct Printer<'e, 's> {
     form: Form,
     dialect: Dialect,
     format: NumberFormat,
+    /// Print calls of user functions as written (`linear(H, 4*H, true)`) instead of their bodies.
+    keep_calls: bool,
 }
 
 impl<'e, 's> Printer<'e, 's> {
@@ -93,7 +98,19 @@ impl<'e, 's> Printer<'e, 's> {
             form,
             dialect,
             format,
+            keep_calls: format.keep_calls && form == Form::Symbolic,
         }
+    }
+
+    /// Calls of user functions printed as written rather than inlined.
+    pub fn keep_calls(mut self, keep: bool) -> Self {
+        self.keep_calls = keep;
+        self
+    }
+
+    /// Whether a call of a user function is printed as its body.
+    fn inlines_calls(&self) -> bool {
+        self.form != Form::Written && !self.keep_calls
     }
 
     /// Prints `id` as it appears inside statement `within`.
@@ -110,6 +127,10 @@ impl<'e, 's> Printer<'e, 's> {
             Value::Bool(b) => b.to_string(),
             Value::Str(s) => format!("{s:?}"),
             Value::Number(n) => self.number(n),
+            Value::List(items) => {
+                let items: Vec<String> = items.iter().map(|item| self.value(item)).collect();
+                format!("[{}]", items.join(", "))
+            }
         }
     }
 
@@ -193,10 +214,20 @@ impl<'e, 's> Printer<'e, 's> {
                         None => break,
                     }
                 }
+                ExprKind::Apply { name_id, body, .. }
+                    if self.inlines_calls() && body != name_id =>
+                {
+                    id = body
+                }
                 _ => break,
             }
         }
         (id, within)
+    }
+
+    /// Whether the `sum` at `id` prints as `count*term` (its term does not depend on its variable).
+    fn closed_form(&self, id: ExprId) -> bool {
+        self.form != Form::Written && !self.evaluator.summand_varies(id)
     }
 
     fn shape(&self, id: ExprId, within: StatementId) -> Shape {
@@ -211,6 +242,9 @@ impl<'e, 's> Printer<'e, 's> {
             },
             ExprKind::If { .. } | ExprKind::Alternatives(_) => Shape {
                 precedence: Precedence::Alternatives,
+            },
+            ExprKind::Sum { .. } if self.closed_form(id) => Shape {
+                precedence: Precedence::Product,
             },
             ExprKind::Name(_) if self.form == Form::Substituted => {
                 match self.substituted_value(id, within) {
@@ -240,7 +274,7 @@ impl<'e, 's> Printer<'e, 's> {
             Resolution::Config(crate::config::Lookup::Number(n)) => Some(Value::Number(n)),
             Resolution::Config(crate::config::Lookup::Bool(b)) => Some(Value::Bool(b)),
             Resolution::Config(crate::config::Lookup::Str(s)) => Some(Value::Str(s)),
-            Resolution::Config(_) => None,
+            Resolution::Config(lookup) => Value::from_lookup(lookup),
         }
     }
 
@@ -250,7 +284,7 @@ impl<'e, 's> Printer<'e, 's> {
         }
         match (context.side, context.op) {
             // a-(b+c), a/(b*c): the right side of a non-associative operator.
-            (Side::Right, Some(BinaryOp::Sub | BinaryOp::Div)) => true,
+            (Side::Right, Some(BinaryOp::Sub | BinaryOp::Div | BinaryOp::Rem)) => true,
             (Side::Right, Some(op)) if op.precedence() == Precedence::Comparison => true,
             // (a^b)^c: the left side of a right-associative one.
             (Side::Left, Some(BinaryOp::Pow)) => true,
@@ -331,7 +365,7 @@ impl<'e, 's> Printer<'e, 's> {
                 self.write(out, operand, within, context);
             }
             ExprKind::Binary(op, lhs, rhs) => self.write_binary(out, op, lhs, rhs, within),
-            ExprKind::Call(function, args) => self.write_call(out, function, args, within),
+            ExprKind::Call(function, args) => self.write_call(out, id, function, args, within),
             ExprKind::If {
                 condition,
                 then,
@@ -367,7 +401,153 @@ impl<'e, 's> Printer<'e, 's> {
                     (_, Some(taken)) => self.write_bare(out, *taken, within),
                 }
             }
+            ExprKind::Apply {
+                name,
+                name_id,
+                body,
+                args,
+            } => {
+                if self.inlines_calls() && body != name_id {
+                    self.write_bare(out, body, within);
+                } else {
+                    out.push_str(&self.symbol(name));
+                    self.write_arguments(out, args, within);
+                }
+            }
+            ExprKind::Sum {
+                var, lo, hi, body, ..
+            } => self.write_sum(out, id, var, [lo, hi, body], within),
+            ExprKind::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(if self.format.spaced { ", " } else { "," });
+                    }
+                    self.write(out, *item, within, TOP);
+                }
+                out.push(']');
+            }
+            ExprKind::Index(list, index) => match (self.form, self.evaluator.recorded(id)) {
+                (Form::Substituted, Some(value)) => out.push_str(&self.value(value)),
+                _ => {
+                    let list_text = match formula.kind(list) {
+                        ExprKind::Name(name) => self.symbol(name),
+                        _ => self.expr(list, within),
+                    };
+                    out.push_str(&list_text);
+                    out.push('[');
+                    self.write(out, index, within, TOP);
+                    out.push(']');
+                }
+            },
         }
+    }
+
+    fn write_arguments(&self, out: &mut String, args: &[ExprId], within: StatementId) {
+        let (open, close) = self.parentheses();
+        out.push_str(open);
+        for (i, arg) in args.iter().enumerate() {
+            if i > 0 {
+                out.push_str(if self.format.spaced { ", " } else { "," });
+            }
+            self.write(out, *arg, within, TOP);
+        }
+        out.push_str(close);
+    }
+
+    /// `sum(i in lo..hi, body)`: as written, or, when its term does not depend on `i`, as the
+    /// closed form `count*term`.
+    fn write_sum(
+        &self,
+        out: &mut String,
+        id: ExprId,
+        var: &str,
+        [lo, hi, body]: [ExprId; 3],
+        within: StatementId,
+    ) {
+        let product = Context {
+            precedence: Precedence::Product,
+            op: Some(BinaryOp::Mul),
+            side: Side::Left,
+        };
+        if self.closed_form(id) {
+            match (self.form, self.evaluator.sum_count(id)) {
+                (Form::Substituted, Some(count)) => out.push_str(&self.number(count)),
+                _ => out.push_str(&self.count_text(lo, hi, within)),
+            }
+            out.push_str(&self.operator(BinaryOp::Mul));
+            self.write(
+                out,
+                body,
+                within,
+                Context {
+                    side: Side::Right,
+                    ..product
+                },
+            );
+            return;
+        }
+        out.push_str("sum(");
+        out.push_str(&self.symbol(var));
+        out.push_str(" in ");
+        self.write(out, lo, within, product);
+        out.push_str("..");
+        self.write(out, hi, within, product);
+        out.push_str(if self.format.spaced { ", " } else { ", " });
+        // The term differs from one `i` to the next: it is printed as written, not as the values
+        // of the last term evaluated.
+        let written = Printer {
+            evaluator: self.evaluator,
+            form: Form::Written,
+            dialect: self.dialect,
+            format: self.format,
+            keep_calls: true,
+        };
+        written.write(out, body, within, TOP);
+        out.push(')');
+    }
+
+    /// The number of terms of `sum(i in lo..hi, ...)` as a formula: `L` for `0..L-1`, `n` for
+    /// `1..n`, `(hi-lo+1)` otherwise.
+    fn count_text(&self, lo: ExprId, hi: ExprId, within: StatementId) -> String {
+        let formula = self.evaluator.scope().formula();
+        let literal = |id: ExprId, value: &str| matches!(formula.kind(id), ExprKind::Number { text } if text == value);
+        let (open, close) = self.parentheses();
+        if literal(lo, "0") {
+            if let ExprKind::Binary(BinaryOp::Sub, top, one) = formula.kind(hi) {
+                if literal(one, "1") {
+                    let context = Context {
+                        precedence: Precedence::Product,
+                        op: Some(BinaryOp::Mul),
+                        side: Side::Left,
+                    };
+                    let mut text = String::new();
+                    self.write(&mut text, top, within, context);
+                    return text;
+                }
+            }
+            return format!("{open}{}+1{close}", self.expr(hi, within));
+        }
+        if literal(lo, "1") {
+            let mut text = String::new();
+            let context = Context {
+                precedence: Precedence::Product,
+                op: Some(BinaryOp::Mul),
+                side: Side::Left,
+            };
+            self.write(&mut text, hi, within, context);
+            return text;
+        }
+        format!("{open}{}-{}+1{close}", self.expr(hi, within), {
+            let mut text = String::new();
+            let context = Context {
+                precedence: Precedence::Sum,
+                op: Some(BinaryOp::Sub),
+                side: Side::Right,
+            };
+            self.write(&mut text, lo, within, context);
+            text
+        })
     }
 
     /// Writes a left-leaning chain (`a+b+c+...`, a million terms deep on the left) in a loop.
@@ -461,15 +641,25 @@ impl<'e, 's> Printer<'e, 's> {
     fn write_call(
         &self,
         out: &mut String,
+        id: ExprId,
         function: Function,
         args: &[ExprId],
         within: StatementId,
     ) {
+        if function == Function::Model && self.form == Form::Substituted {
+            // A sub-model is a part: its count, like any part's value.
+            if let Some(value) = self.evaluator.sub_model(id) {
+                out.push_str(&self.value(&value));
+                return;
+            }
+        }
+        let latex_name = format!("\\operatorname{{{}}}\\left(", function.name());
         let (open, separator, close) = match (self.dialect, function) {
             (Dialect::Latex, Function::Floor) => ("\\left\\lfloor ", ", ", " \\right\\rfloor"),
             (Dialect::Latex, Function::Ceil) => ("\\left\\lceil ", ", ", " \\right\\rceil"),
             (Dialect::Latex, Function::Min) => ("\\min\\left(", ", ", "\\right)"),
             (Dialect::Latex, Function::Max) => ("\\max\\left(", ", ", "\\right)"),
+            (Dialect::Latex, _) => (latex_name.as_str(), ", ", "\\right)"),
             (Dialect::Plain, _) => ("(", if self.format.spaced { ", " } else { "," }, ")"),
         };
         if self.dialect == Dialect::Plain {

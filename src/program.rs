@@ -4,12 +4,13 @@
 //! Everything is parsed into one `Formula` so that spans from every input share one set of sources
 //! and the diagnostics can point into any of them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::eval::{Limits, Value};
 use crate::models;
+use crate::modules::{Loader, Origin};
 use crate::parser;
 use crate::syntax::{Formula, Sources, StatementId, StatementKind};
 
@@ -206,7 +207,7 @@ pub fn check_size(name: &str, text: &str, max_bytes: usize) -> Result<()> {
 
 /// A name defined twice in one file is almost always a mistake (most often a claim written as
 /// `total = 123` on a line of its own, which would silently replace the formula): refuse it.
-fn reject_redefinitions(formula: &Formula, statements: &[StatementId]) -> Result<()> {
+pub(crate) fn reject_redefinitions(formula: &Formula, statements: &[StatementId]) -> Result<()> {
     // Indexed by the symbol of each name (`Formula::push_statement` interned them all).
     let mut seen: Vec<Option<crate::syntax::Span>> = vec![None; formula.symbols.len()];
     for &id in statements {
@@ -349,23 +350,55 @@ impl Program {
 
         let mut file_statements = Vec::new();
         if let Some(source) = formula_source {
-            let (name, text) = match source {
+            let here = || Origin::Directory(PathBuf::from("."));
+            let in_folder_of = |path: &str| {
+                Origin::Directory(
+                    Path::new(path)
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                )
+            };
+            let (name, text, origin) = match source {
                 FormulaSource::Text { name, text } => {
                     check_size(&name, &text, max_bytes)?;
-                    (name, text)
+                    // A file `quick_value` already read keeps its folder for `use`.
+                    let origin = if Path::new(&name).is_file() {
+                        in_folder_of(&name)
+                    } else {
+                        here()
+                    };
+                    (name, text, origin)
                 }
                 FormulaSource::Named(name) => {
-                    if name == "-" || Path::new(&name).is_file() {
-                        (display_name(&name), read_text_within(&name, max_bytes)?)
+                    if name == "-" {
+                        (
+                            display_name(&name),
+                            read_text_within(&name, max_bytes)?,
+                            here(),
+                        )
+                    } else if Path::new(&name).is_file() {
+                        let origin = in_folder_of(&name);
+                        (
+                            display_name(&name),
+                            read_text_within(&name, max_bytes)?,
+                            origin,
+                        )
                     } else if let Some(b) = models::find(&name) {
                         builtin = Some(b);
-                        (format!("builtin:{}", b.name), b.text.to_string())
+                        let origin = Origin::Builtin { dir: String::new() };
+                        (format!("builtin:{}", b.name), b.text.to_string(), origin)
                     } else if name.contains(['/', '\\'])
                         || name.ends_with(".formula")
                         || Path::new(&name).exists()
                     {
                         // Looks like a path: say what is wrong with the path.
-                        (display_name(&name), read_text_within(&name, max_bytes)?)
+                        let origin = in_folder_of(&name);
+                        (
+                            display_name(&name),
+                            read_text_within(&name, max_bytes)?,
+                            origin,
+                        )
                     } else {
                         return Err(Error::UnknownFormula {
                             name,
@@ -374,8 +407,11 @@ impl Program {
                     }
                 }
             };
+            let key = name.clone();
             let source = formula.sources.add(name, text);
-            file_statements = parser::parse_file(formula, source, max_depth)?;
+            formula.main_source = Some(source);
+            let mut loader = Loader::new(max_depth, max_bytes);
+            file_statements = loader.parse(formula, source, &origin, &key)?;
             reject_redefinitions(formula, &file_statements)?;
             check_statement_count(formula, max_definitions)?;
         }
@@ -405,6 +441,7 @@ impl Program {
         };
 
         check_statement_count(formula, max_definitions)?;
+        crate::link::link(formula)?;
         let target = choose_target(
             formula,
             request.target.as_deref(),
@@ -413,6 +450,36 @@ impl Program {
             builtin,
         )?;
         Ok((config, target, builtin))
+    }
+
+    /// The built-in family `builtin` on the config object `config_json` (a sub-model: `model(...)`),
+    /// evaluating `target` or the family's default.
+    pub fn submodel(
+        builtin: &'static models::Builtin,
+        config_json: String,
+        config_name: String,
+        target: Option<&str>,
+        limits: Limits,
+    ) -> Result<Program> {
+        let mut formula = Formula::new();
+        let config_source = formula.sources.add(config_name, config_json);
+        let config = Config::parse(&formula.sources, config_source, limits.max_bits)?;
+        let name = format!("builtin:{}", builtin.name);
+        let source = formula.sources.add(name.clone(), builtin.text);
+        formula.main_source = Some(source);
+        let mut loader = Loader::new(limits.max_depth, limits.max_input_bytes);
+        let origin = Origin::Builtin { dir: String::new() };
+        let statements = loader.parse(&mut formula, source, &origin, &name)?;
+        reject_redefinitions(&formula, &statements)?;
+        crate::link::link(&mut formula)?;
+        let target = choose_target(&formula, target, None, &statements, Some(builtin))?;
+        Ok(Program {
+            formula,
+            config: Some(config),
+            target,
+            limits,
+            builtin: Some(builtin),
+        })
     }
 
     /// Statements whose `=` chains make claims.
@@ -443,8 +510,10 @@ fn choose_target(
     if let Some(id) = inline {
         return Ok(id);
     }
-    let default = builtin.and_then(|b| b.default_target()).unwrap_or("total");
-    if let Some(id) = formula.find_definition(default) {
+    let default = builtin
+        .and_then(|b| b.default_target())
+        .unwrap_or_else(|| "total".to_string());
+    if let Some(id) = formula.find_definition(&default) {
         return Ok(id);
     }
     // Otherwise the last statement of the file that computes something.

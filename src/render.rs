@@ -10,12 +10,13 @@ use std::fmt::Write as _;
 use serde_json::{json, Value as Json};
 
 use crate::bind::Resolution;
-use crate::config::Lookup;
 use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Provenance, Value};
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::printer::{Dialect, Form, NumberFormat, Printer};
-use crate::syntax::{DefinitionKind, ExprId, ExprKind, Formula, Span, StatementId, StatementKind};
+use crate::syntax::{
+    DefinitionKind, ExprId, ExprKind, Formula, FunctionDef, Span, StatementId, StatementKind,
+};
 
 /// How `derive` prints.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -244,7 +245,78 @@ impl<'e, 's> Derivation<'e, 's> {
                 }
             }
         }
+        let functions = self.functions_called(&used);
+        if !functions.is_empty() {
+            out.push_str("\nfunctions\n");
+            for function in functions {
+                let body = self.function_body_text(function);
+                let _ = writeln!(out, "  {} = {body}", function.signature());
+                if let Some(explanation) = &function.explanation {
+                    let _ = writeln!(out, "      {explanation}");
+                }
+            }
+        }
         out
+    }
+
+    /// A function's body as written.
+    fn function_body_text(&self, function: &FunctionDef) -> String {
+        let text = self.formula().text(function.body);
+        if self.evaluator.charge_output(text.len()) {
+            text.to_string()
+        } else {
+            "…".to_string()
+        }
+    }
+
+    /// The user functions the derivation calls, in the order first met.
+    fn functions_called(&self, used: &[Used]) -> Vec<&'s FunctionDef> {
+        let formula = self.formula();
+        let mut roots = vec![(formula.statement(self.target).value(), self.target)];
+        roots.extend(
+            used.iter()
+                .map(|u| (formula.statement(u.statement).value(), u.statement)),
+        );
+        let mut seen_nodes = HashSet::new();
+        let mut names = Vec::new();
+        let mut seen_names = HashSet::new();
+        for (root, _) in roots {
+            let mut stack = vec![root];
+            while let Some(id) = stack.pop() {
+                if !seen_nodes.insert(id) {
+                    continue;
+                }
+                let children = match formula.kind(id) {
+                    ExprKind::Apply { name, .. } => {
+                        if seen_names.insert(name) {
+                            names.push(name);
+                        }
+                        formula.children(id)
+                    }
+                    ExprKind::If {
+                        condition,
+                        then,
+                        otherwise,
+                    } => match self.evaluator.choice(id) {
+                        Some(0) => vec![condition, then],
+                        Some(_) => vec![condition, otherwise],
+                        None => vec![condition],
+                    },
+                    ExprKind::Alternatives(alternatives) => {
+                        match self.evaluator.choice(id).and_then(|i| alternatives.get(i)) {
+                            Some(taken) => vec![*taken],
+                            None => Vec::new(),
+                        }
+                    }
+                    _ => formula.children(id),
+                };
+                stack.extend(children.into_iter().rev());
+            }
+        }
+        names
+            .into_iter()
+            .filter_map(|name| formula.function(name))
+            .collect()
     }
 
     fn plain_value(&self, value: &Value) -> String {
@@ -350,7 +422,12 @@ impl<'e, 's> Derivation<'e, 's> {
         seen.insert(self.target);
         let mut stack: Vec<(ExprId, StatementId)> =
             vec![(formula.statement(self.target).value(), self.target)];
+        // An argument of a function is shared by every place its body uses it: each node once.
+        let mut visited: HashSet<(ExprId, StatementId)> = HashSet::new();
         while let Some((id, within)) = stack.pop() {
+            if !visited.insert((id, within)) {
+                continue;
+            }
             let children: Vec<ExprId> = match formula.kind(id) {
                 ExprKind::Name(name) => {
                     match scope.resolve(name, within) {
@@ -370,12 +447,7 @@ impl<'e, 's> Derivation<'e, 's> {
                             }
                         }
                         Resolution::Config(lookup) => {
-                            let value = match lookup {
-                                Lookup::Number(n) => Some(Value::Number(n)),
-                                Lookup::Bool(b) => Some(Value::Bool(b)),
-                                Lookup::Str(s) => Some(Value::Str(s)),
-                                _ => None,
-                            };
+                            let value = Value::from_lookup(lookup);
                             let is_binding_key = matches!(&formula.statement(within).kind, StatementKind::Definition(d) if d.kind == DefinitionKind::Size)
                                 || matches!(
                                     formula.statement(within).kind,
@@ -521,6 +593,19 @@ impl<'e, 's> Derivation<'e, 's> {
                 );
             }
         }
+        let functions = self.functions_called(&used);
+        if !functions.is_empty() {
+            out.push_str("\n| function | body | what it computes |\n|---|---|---|\n");
+            for function in functions {
+                let _ = writeln!(
+                    out,
+                    "| `{}` | `{}` | {} |",
+                    escape_code(&function.signature()),
+                    escape_code(&self.function_body_text(function)),
+                    escape_cell(function.explanation.as_deref().unwrap_or_default())
+                );
+            }
+        }
         out
     }
 
@@ -657,6 +742,10 @@ impl<'e, 's> Derivation<'e, 's> {
                 ExprKind::Call(f, _) => ("call", json!(f.name())),
                 ExprKind::If { .. } => ("if", Json::Null),
                 ExprKind::Alternatives(_) => ("alternatives", Json::Null),
+                ExprKind::Apply { name, .. } => ("call", json!(name)),
+                ExprKind::Sum { var, .. } => ("sum", json!(var)),
+                ExprKind::List(_) => ("list", Json::Null),
+                ExprKind::Index(..) => ("index", Json::Null),
             };
             let mut object = serde_json::Map::new();
             object.insert("kind".into(), json!(kind));
@@ -664,8 +753,15 @@ impl<'e, 's> Derivation<'e, 's> {
                 "name" => object.insert("name".into(), detail),
                 "unary" | "binary" => object.insert("op".into(), detail),
                 "call" => object.insert("function".into(), detail),
+                "sum" => object.insert("variable".into(), detail),
                 _ => None,
             };
+            if let ExprKind::Apply { name, .. } = formula.kind(id) {
+                if let Some(function) = formula.function(name) {
+                    object.insert("signature".into(), json!(function.signature()));
+                    object.insert("explanation".into(), json!(function.explanation));
+                }
+            }
             // Each node repeats the text of its subtree: nested input would make the output
             // quadratic in its length, so the text is bounded as the digits are.
             let text = formula.text(id);

@@ -148,6 +148,15 @@ pub enum Node {
     /// Condition, then, otherwise.
     If(ExprList),
     Alternatives(ExprList),
+    /// A call of a user function: the function's name (a `Name` node), the body with the arguments
+    /// substituted (the name node itself until `link` inlines it), then the arguments as written.
+    Apply(ExprList),
+    /// `sum(i in lo..hi, body)`: the variable (a `Name` node), the bounds, the summand.
+    Sum(ExprList),
+    /// `[a, b, c]`.
+    List(ExprList),
+    /// `list[index]`.
+    Index(ExprId, ExprId),
 }
 
 /// A run of children in `Formula::lists`.
@@ -181,6 +190,24 @@ pub enum ExprKind<'f> {
     },
     /// `a | b | c`: the first alternative whose names are all bound.
     Alternatives(&'f [ExprId]),
+    /// A user function's call: `body` is the function's body with the arguments in place of its
+    /// parameters (what is evaluated); `args` are the arguments as written.
+    Apply {
+        name: &'f str,
+        name_id: ExprId,
+        body: ExprId,
+        args: &'f [ExprId],
+    },
+    /// `sum(var in lo..hi, body)`.
+    Sum {
+        var: &'f str,
+        var_id: ExprId,
+        lo: ExprId,
+        hi: ExprId,
+        body: ExprId,
+    },
+    List(&'f [ExprId]),
+    Index(ExprId, ExprId),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -198,6 +225,8 @@ pub enum BinaryOp {
     /// Multiplication written as juxtaposition: `2H`, `12(768+1)`.
     ImplicitMul,
     Div,
+    /// The remainder with floor semantics (`-7 % 3` is 2).
+    Rem,
     Pow,
     Eq,
     Ne,
@@ -215,6 +244,16 @@ pub enum Function {
     Max,
     Floor,
     Ceil,
+    /// `len(list)`.
+    Len,
+    /// `count(list, value)`: how many elements equal `value`.
+    Count,
+    /// `contains(list, value)`.
+    Contains,
+    /// `sum(list)`.
+    SumList,
+    /// `model(FAMILY, CONFIG_OBJECT[, TARGET])`: a built-in family on a nested config.
+    Model,
 }
 
 impl Function {
@@ -224,6 +263,11 @@ impl Function {
             Function::Max => "max",
             Function::Floor => "floor",
             Function::Ceil => "ceil",
+            Function::Len => "len",
+            Function::Count => "count",
+            Function::Contains => "contains",
+            Function::SumList => "sum",
+            Function::Model => "model",
         }
     }
 
@@ -233,8 +277,28 @@ impl Function {
             "max" => Function::Max,
             "floor" => Function::Floor,
             "ceil" => Function::Ceil,
+            "len" => Function::Len,
+            "count" => Function::Count,
+            "contains" => Function::Contains,
+            "sum" => Function::SumList,
+            "model" => Function::Model,
             _ => return None,
         })
+    }
+
+    /// The signature, for an error about the number of arguments.
+    pub fn signature(self) -> &'static str {
+        match self {
+            Function::Min => "min(a, b, ...)",
+            Function::Max => "max(a, b, ...)",
+            Function::Floor => "floor(x)",
+            Function::Ceil => "ceil(x)",
+            Function::Len => "len(list)",
+            Function::Count => "count(list, value)",
+            Function::Contains => "contains(list, value)",
+            Function::SumList => "sum(list) or sum(i in a..b, expr)",
+            Function::Model => "model(family, config_object[, target])",
+        }
     }
 }
 
@@ -267,7 +331,9 @@ impl BinaryOp {
     pub fn precedence(self) -> Precedence {
         match self {
             BinaryOp::Add | BinaryOp::Sub => Precedence::Sum,
-            BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div => Precedence::Product,
+            BinaryOp::Mul | BinaryOp::ImplicitMul | BinaryOp::Div | BinaryOp::Rem => {
+                Precedence::Product
+            }
             BinaryOp::Pow => Precedence::Power,
             BinaryOp::Eq
             | BinaryOp::Ne
@@ -291,6 +357,7 @@ impl BinaryOp {
             BinaryOp::Sub => "-",
             BinaryOp::Mul | BinaryOp::ImplicitMul => "*",
             BinaryOp::Div => "/",
+            BinaryOp::Rem => "%",
             BinaryOp::Pow => "^",
             BinaryOp::Eq => "==",
             BinaryOp::Ne => "!=",
@@ -340,6 +407,48 @@ pub struct Definition {
     /// Further links of an `=` chain: each is claimed equal to the one before it.
     pub claims: Vec<ExprId>,
     pub explanation: Option<String>,
+    /// Written `override NAME = ...`: replaces a definition a `use` brought in.
+    pub overrides: bool,
+}
+
+/// `fn name(params) = body "explanation"`.
+#[derive(Clone, Debug)]
+pub struct FunctionDef {
+    pub name: String,
+    pub name_span: Span,
+    pub params: Vec<String>,
+    pub body: ExprId,
+    pub explanation: Option<String>,
+    pub span: Span,
+}
+
+impl FunctionDef {
+    /// `linear(i, o, bias)`.
+    pub fn signature(&self) -> String {
+        format!("{}({})", self.name, self.params.join(", "))
+    }
+}
+
+/// `use blocks` or `use "lib.formula"`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UseTarget {
+    Name(String),
+    Path(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Use {
+    pub target: UseTarget,
+    pub span: Span,
+}
+
+/// An `@key values` statement; `values` are the strings or names it lists (for `@tensors`, the
+/// part as written, then the patterns).
+#[derive(Clone, Debug)]
+pub struct Metadata {
+    pub key: String,
+    pub values: Vec<String>,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -399,6 +508,18 @@ pub struct Formula {
     pub symbols: Symbols,
     /// The children of calls, conditionals and alternatives (`ExprList` points here).
     lists: Vec<ExprId>,
+    /// User functions, in the order read (imports first).
+    pub functions: Vec<FunctionDef>,
+    /// The names of user functions known before a text is parsed: `f(x)` is a call of `f` when `f`
+    /// is one, and a product `f*(x)` otherwise.
+    pub function_names: std::collections::HashSet<String>,
+    /// `use` statements, in the order read.
+    pub uses: Vec<Use>,
+    /// `@` metadata statements, in the order read.
+    pub metadata: Vec<Metadata>,
+    /// The formula file a run is about (not a module it imports, an `-e` or a `--set`): its
+    /// metadata, `@tensors` included, are the program's.
+    pub main_source: Option<SourceId>,
 }
 
 /// The sizes of a formula's tables, to cut them back to (`Formula::rollback`).
@@ -407,6 +528,9 @@ pub struct Mark {
     exprs: usize,
     statements: usize,
     lists: usize,
+    functions: usize,
+    uses: usize,
+    metadata: usize,
 }
 
 impl Formula {
@@ -467,6 +591,94 @@ impl Formula {
                 _ => ExprKind::Alternatives(&[]),
             },
             Node::Alternatives(alternatives) => ExprKind::Alternatives(self.list(alternatives)),
+            Node::Apply(parts) => match *self.list(parts) {
+                [name_id, body, ref args @ ..] => ExprKind::Apply {
+                    name: self.name_text(name_id),
+                    name_id,
+                    body,
+                    args,
+                },
+                _ => ExprKind::Alternatives(&[]),
+            },
+            Node::Sum(parts) => match *self.list(parts) {
+                [var_id, lo, hi, body] => ExprKind::Sum {
+                    var: self.name_text(var_id),
+                    var_id,
+                    lo,
+                    hi,
+                    body,
+                },
+                _ => ExprKind::Alternatives(&[]),
+            },
+            Node::List(items) => ExprKind::List(self.list(items)),
+            Node::Index(list, index) => ExprKind::Index(list, index),
+        }
+    }
+
+    fn name_text(&self, id: ExprId) -> &str {
+        match self.expr(id).node {
+            Node::Name(symbol) => self.symbols.get(symbol),
+            _ => "",
+        }
+    }
+
+    /// The user function called `name`.
+    pub fn function(&self, name: &str) -> Option<&FunctionDef> {
+        self.functions.iter().rev().find(|f| f.name == name)
+    }
+
+    pub fn apply_node(&mut self, name: ExprId, body: ExprId, args: &[ExprId]) -> Node {
+        let mut all = Vec::with_capacity(args.len() + 2);
+        all.push(name);
+        all.push(body);
+        all.extend_from_slice(args);
+        Node::Apply(self.push_list(&all))
+    }
+
+    pub fn sum_node(&mut self, var: ExprId, lo: ExprId, hi: ExprId, body: ExprId) -> Node {
+        Node::Sum(self.push_list(&[var, lo, hi, body]))
+    }
+
+    pub fn list_node(&mut self, items: &[ExprId]) -> Node {
+        Node::List(self.push_list(items))
+    }
+
+    /// Every child id a node holds, in storage order (a call's name and a sum's variable included).
+    pub fn raw_children(&self, node: Node) -> Vec<ExprId> {
+        match node {
+            Node::Number(_) | Node::Bool(_) | Node::Str(_) | Node::Name(_) => Vec::new(),
+            Node::Group(inner) | Node::Unary(_, inner) => vec![inner],
+            Node::Binary(_, lhs, rhs) | Node::Index(lhs, rhs) => vec![lhs, rhs],
+            Node::Call(_, list)
+            | Node::If(list)
+            | Node::Alternatives(list)
+            | Node::Apply(list)
+            | Node::Sum(list)
+            | Node::List(list) => self.list(list).to_vec(),
+        }
+    }
+
+    /// `node` with its children replaced by `children` (as `raw_children` lists them).
+    pub fn rebuild(&mut self, node: Node, children: &[ExprId]) -> Node {
+        match (node, children) {
+            (Node::Group(_), [inner]) => Node::Group(*inner),
+            (Node::Unary(op, _), [inner]) => Node::Unary(op, *inner),
+            (Node::Binary(op, _, _), [lhs, rhs]) => Node::Binary(op, *lhs, *rhs),
+            (Node::Index(_, _), [lhs, rhs]) => Node::Index(*lhs, *rhs),
+            (Node::Call(function, _), _) => Node::Call(function, self.push_list(children)),
+            (Node::If(_), _) => Node::If(self.push_list(children)),
+            (Node::Alternatives(_), _) => Node::Alternatives(self.push_list(children)),
+            (Node::Apply(_), _) => Node::Apply(self.push_list(children)),
+            (Node::Sum(_), _) => Node::Sum(self.push_list(children)),
+            (Node::List(_), _) => Node::List(self.push_list(children)),
+            (other, _) => other,
+        }
+    }
+
+    /// Replaces node `id` (the linker fills in a call's body this way).
+    pub fn set_node(&mut self, id: ExprId, node: Node) {
+        if let Some(expr) = self.exprs.get_mut(id.0 as usize) {
+            expr.node = node;
         }
     }
 
@@ -530,6 +742,9 @@ impl Formula {
             exprs: self.exprs.len(),
             statements: self.statements.len(),
             lists: self.lists.len(),
+            functions: self.functions.len(),
+            uses: self.uses.len(),
+            metadata: self.metadata.len(),
         }
     }
 
@@ -538,6 +753,9 @@ impl Formula {
         self.exprs.truncate(mark.exprs);
         self.statements.truncate(mark.statements);
         self.lists.truncate(mark.lists);
+        self.functions.truncate(mark.functions);
+        self.uses.truncate(mark.uses);
+        self.metadata.truncate(mark.metadata);
     }
 
     pub fn push_statement(&mut self, kind: StatementKind, span: Span) -> StatementId {
@@ -589,9 +807,24 @@ impl Formula {
             Node::Number(_) | Node::Bool(_) | Node::Str(_) | Node::Name(_) => Vec::new(),
             Node::Group(inner) | Node::Unary(_, inner) => vec![inner],
             Node::Binary(_, lhs, rhs) => vec![lhs, rhs],
-            Node::Call(_, list) | Node::If(list) | Node::Alternatives(list) => {
+            Node::Call(_, list) | Node::If(list) | Node::Alternatives(list) | Node::List(list) => {
                 self.list(list).to_vec()
             }
+            Node::Index(list, index) => vec![list, index],
+            // The body (once inlined), then the arguments; not the function's name.
+            Node::Apply(list) => match *self.list(list) {
+                [name, body, ref args @ ..] => {
+                    let mut children = Vec::with_capacity(args.len() + 1);
+                    if body != name {
+                        children.push(body);
+                    }
+                    children.extend_from_slice(args);
+                    children
+                }
+                _ => Vec::new(),
+            },
+            // The bounds and the summand; not the variable.
+            Node::Sum(list) => self.list(list).get(1..).unwrap_or_default().to_vec(),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! grammar, read here):
 //!
 //! ```text
-//! #! tensors: L*attention_qkv = {bert.,}encoder.layer.*.attention.self.{query,key,value}.*
+//! @tensors: L*attention_qkv = {bert.,}encoder.layer.*.attention.self.{query,key,value}.*
 //! ```
 //!
 //! The left side is an expression in the formula's own language, evaluated in its scope (usually a
@@ -32,7 +32,7 @@ use crate::parser;
 use crate::program::Program;
 use crate::syntax::{DefinitionKind, ExprKind, Formula, SourceId, Sources, Span, StatementId};
 
-/// One `#! tensors: PART = PATTERN, ...` line.
+/// One `@tensors PART = "PATTERN", ...` statement.
 #[derive(Clone, Debug)]
 pub struct TensorDirective {
     /// The part as written: an expression such as `pooler` or `L*attention_qkv`.
@@ -44,7 +44,7 @@ pub struct TensorDirective {
     pub part_span: Span,
 }
 
-const DIRECTIVE_HELP: &str = "a tensors directive reads `#! tensors: PART = PATTERN, PATTERN`, e.g. `#! tensors: L*feed_forward = encoder.layer.*.{intermediate,output}.**`";
+const DIRECTIVE_HELP: &str = "a tensors statement reads `@tensors PART = \"PATTERN\", \"PATTERN\"`, e.g. `@tensors L*feed_forward = \"encoder.layer.*.{intermediate,output}.**\"`";
 
 /// The tensor directives of a formula file, in file order.
 pub fn directives(sources: &Sources, source: SourceId) -> Result<Vec<TensorDirective>> {
@@ -55,13 +55,10 @@ pub fn directives(sources: &Sources, source: SourceId) -> Result<Vec<TensorDirec
         let here = line_start;
         line_start += line.len();
         let at = |part: &str| here + (part.as_ptr() as usize - line.as_ptr() as usize);
-        let Some(rest) = line.trim_start().strip_prefix("#!") else {
+        let Some(rest) = line.trim_start().strip_prefix('@') else {
             continue;
         };
-        let Some(rest) = rest.trim_start().strip_prefix("tensors") else {
-            continue;
-        };
-        let Some(body) = rest.trim_start().strip_prefix(':') else {
+        let Some(body) = rest.trim_start().strip_prefix("tensors") else {
             continue;
         };
         let trimmed = line.trim_end();
@@ -86,7 +83,7 @@ pub fn directives(sources: &Sources, source: SourceId) -> Result<Vec<TensorDirec
         }
         let list = list.trim_end();
         let mut patterns = Vec::new();
-        for (offset, piece) in pattern::split_patterns(list) {
+        for (offset, piece) in quoted_strings(list) {
             let piece_at = at(list) + offset;
             let compiled = Pattern::new(piece).map_err(|(byte, message)| Error::Tensors {
                 span: Span::new(
@@ -110,6 +107,21 @@ pub fn directives(sources: &Sources, source: SourceId) -> Result<Vec<TensorDirec
         });
     }
     Ok(found)
+}
+
+/// The texts between double quotes in `list`, with their offsets.
+fn quoted_strings(list: &str) -> Vec<(usize, &str)> {
+    let mut found = Vec::new();
+    let mut rest = 0;
+    while let Some(open) = list[rest..].find('"') {
+        let start = rest + open + 1;
+        let Some(close) = list[start..].find('"') else {
+            break;
+        };
+        found.push((start, &list[start..start + close]));
+        rest = start + close + 1;
+    }
+    found
 }
 
 /// One part against its tensors.
@@ -181,7 +193,7 @@ fn number(value: Value, span: Span, context: &str) -> Result<Number> {
     let found = match value {
         Value::Number(n) => return Ok(n),
         Value::Bool(b) => format!("the boolean {b}"),
-        Value::Str(s) => format!("the string {s:?}"),
+        other => other.describe(),
     };
     Err(Error::Type {
         span,
@@ -231,10 +243,14 @@ fn used_by(formula: &Formula, target: StatementId) -> HashSet<String> {
 
 /// Checks the program's target and its tensor directives against a checkpoint.
 ///
-/// The directives are read from the source of the target's statement (the formula file); their
-/// part expressions are parsed into the program's formula, so an error in one points at it.
+/// The directives are read from the formula file (not from a module it imports, whose tensor names
+/// are another family's); their part expressions are parsed into the program's formula, so an error
+/// in one points at it.
 pub fn verify(program: &mut Program, checkpoint: &Checkpoint) -> Result<Verification> {
-    let formula_source = program.formula.statement(program.target).span.source;
+    let formula_source = program
+        .formula
+        .main_source
+        .unwrap_or(program.formula.statement(program.target).span.source);
     let directives = directives(&program.formula.sources, formula_source)?;
     let source_name = program.formula.sources.get(formula_source).name.clone();
 
@@ -242,7 +258,7 @@ pub fn verify(program: &mut Program, checkpoint: &Checkpoint) -> Result<Verifica
     for directive in &directives {
         let (line, _) = program.formula.sources.line_column(directive.span);
         let source = program.formula.sources.add(
-            format!("{source_name}, line {line} (#! tensors)"),
+            format!("{source_name}, line {line} (@tensors)"),
             directive.part.clone(),
         );
         statements.push(parser::parse_inline(
@@ -336,7 +352,7 @@ pub fn verify(program: &mut Program, checkpoint: &Checkpoint) -> Result<Verifica
     if formula_total != checkpoint_total {
         let variants = program.builtin.map(|b| b.variants()).unwrap_or_default();
         for variant in variants {
-            let Some(id) = formula.find_definition(variant) else {
+            let Some(id) = formula.find_definition(&variant) else {
                 continue;
             };
             // A variant that cannot be evaluated (a missing config key) is simply not suggested.

@@ -340,3 +340,252 @@ fn printing_keeps_the_authors_parentheses_and_order() {
         "100+7*8=156\n"
     );
 }
+
+// ---- functions, modules, lists, sums, `%` (issue 13) ---------------------------------------------------
+
+/// The derivation of a formula file in `style`.
+fn file_derivation(text: &str, style: Style) -> String {
+    let program = Program::load(&request(text)).expect("loads");
+    derive(&program, style, Default::default())
+        .expect("derives")
+        .text
+}
+
+fn file_error(text: &str) -> Error {
+    match file_value(text) {
+        Ok(v) => panic!("gave {v}, expected an error"),
+        Err(e) => e,
+    }
+}
+
+const LIN: &str = "fn lin(i, o, b) = i*o + (if b then o else 0)\n";
+
+#[test]
+fn a_function_is_its_body_with_the_arguments_in_place() {
+    // 768*3072 + 3072 = 2359296 + 3072 = 2362368.
+    assert_eq!(
+        file_value(&format!("{LIN}total = lin(768, 3072, true)\n")).unwrap(),
+        "2362368"
+    );
+    // Without the bias: 768*3072 = 2359296.
+    assert_eq!(
+        file_value(&format!("{LIN}total = lin(768, 3072, false)\n")).unwrap(),
+        "2359296"
+    );
+    // The article line inlines the body; the untaken branch and its `+0` are not printed.
+    assert_eq!(
+        file_derivation(
+            &format!("{LIN}total = lin(768, 3072, true)\n"),
+            Style::Article
+        ),
+        "768*3072+3072=2362368\n"
+    );
+    assert_eq!(
+        file_derivation(
+            &format!("{LIN}total = lin(768, 3072, false)\n"),
+            Style::Article
+        ),
+        "768*3072=2359296\n"
+    );
+}
+
+#[test]
+fn arguments_get_the_parentheses_precedence_needs() {
+    // fn sq(x) = x*x with x = H+1, H = 2: (2+1)*(2+1) = 9, printed with brackets.
+    let text = "fn sq(x) = x*x\nH = 2\ntotal = sq(H+1)\n";
+    assert_eq!(file_value(text).unwrap(), "9");
+    assert_eq!(file_derivation(text, Style::Article), "(2+1)*(2+1)=9\n");
+    assert_eq!(file_derivation(text, Style::Symbolic), "(H+1)*(H+1)\n");
+}
+
+#[test]
+fn functions_call_functions_and_see_top_level_names() {
+    // twice(x) = 2*x; quad(x) = twice(twice(x)) = 4x; with k = 3 and quad(k)+H: 12 + 10 = 22.
+    let text =
+        "fn twice(x) = 2*x\nfn quad(x) = twice(twice(x)) + H\nH = 10\nk = 3\ntotal = quad(k)\n";
+    assert_eq!(file_value(text).unwrap(), "22");
+}
+
+#[test]
+fn a_name_before_brackets_still_multiplies_when_it_is_no_function() {
+    // L(12H^2+13H) with L = 2, H = 1: 2*(12+13) = 50.
+    assert_eq!(
+        file_value("L = 2\nH = 1\ntotal = L(12H^2+13H)\n").unwrap(),
+        "50"
+    );
+}
+
+#[test]
+fn recursion_is_a_cycle_naming_the_function() {
+    match file_error("fn f(x) = f(x)\ntotal = f(1)\n") {
+        Error::Cycle { cycle, .. } => assert_eq!(cycle, ["f", "f"]),
+        other => panic!("expected a cycle, got {other:?}"),
+    }
+    match file_error("fn f(x) = g(x) + 1\nfn g(x) = f(x)\ntotal = f(1)\n") {
+        Error::Cycle { cycle, .. } => {
+            assert!(cycle.contains(&"f".to_string()) && cycle.contains(&"g".to_string()))
+        }
+        other => panic!("expected a cycle, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_wrong_number_of_arguments_names_the_signature() {
+    let error = file_error(&format!("{LIN}total = lin(1, 2)\n"));
+    assert_eq!(error.to_string(), "`lin` takes 3 arguments, not 2");
+    assert_eq!(error.help().unwrap(), "the function is lin(i, o, b)");
+}
+
+#[test]
+fn an_unknown_function_with_several_arguments_is_an_error() {
+    let error = file_error(&format!("{LIN}total = lim(1, 2, true)\n"));
+    assert_eq!(error.to_string(), "unknown function `lim`");
+    assert_eq!(error.help().unwrap(), "did you mean `lin`?");
+}
+
+#[test]
+fn exponential_inlining_stops_at_its_limit() {
+    // Each level calls the one below twice: level 40 would be 2^40 copies.
+    let mut text = String::from("fn f0(x) = x + 1\n");
+    for level in 1..=40 {
+        text.push_str(&format!(
+            "fn f{level}(x) = f{}(x) + f{}(x + 1)\n",
+            level - 1,
+            level - 1
+        ));
+    }
+    text.push_str("total = f40(1)\n");
+    let started = std::time::Instant::now();
+    let error = file_error(&text);
+    assert!(error.to_string().contains("expand to more than"), "{error}");
+    assert!(started.elapsed().as_secs() < 30);
+}
+
+#[test]
+fn remainder_has_floor_semantics() {
+    // -7 = 3*(-3) + 2; 7 = 3*2 + 1; 7 = (-3)*(-3) + (-2).
+    assert_eq!(value("-7 % 3"), "2");
+    assert_eq!(value("7 % 3"), "1");
+    assert_eq!(value("7 % -3"), "-2");
+    // `%` binds like `*`: 1 + 7 % 4 = 1 + 3 = 4.
+    assert_eq!(value("1 + 7 % 4"), "4");
+    assert!(matches!(error("7 % 0"), Error::DivisionByZero { .. }));
+    assert!(error("7.5 % 2").to_string().contains("whole numbers"));
+}
+
+#[test]
+fn sums_over_ranges() {
+    // i = 0..4: 0, 2, 4 are even: 3.
+    assert_eq!(
+        expression("sum(i in 0..L-1, if i % 2 == 0 then 1 else 0)", &["L=5"]).unwrap(),
+        "3"
+    );
+    // 1+2+...+10 = 55.
+    assert_eq!(value("sum(i in 1..10, i)"), "55");
+    // An empty range is 0; a summand without `i` is count*term: 12*5 = 60.
+    assert_eq!(value("sum(i in 3..2, i)"), "0");
+    assert_eq!(value("sum(i in 0..11, 5)"), "60");
+    // Nested: sum over i of sum over j<=i of 1 = 1+2+3 = 6.
+    assert_eq!(value("sum(i in 0..2, sum(j in 0..i, 1))"), "6");
+}
+
+#[test]
+fn a_huge_sum_stops_at_its_limit_at_once() {
+    let started = std::time::Instant::now();
+    let error = error("sum(i in 0..10^12, 1)");
+    assert!(
+        error.to_string().contains("more than the limit of"),
+        "{error}"
+    );
+    assert!(started.elapsed().as_millis() < 1000);
+}
+
+#[test]
+fn a_sum_without_its_variable_prints_as_a_product() {
+    // 0..L-1 is L terms: the derivation says L*x, and with values 4*3.
+    let text = "L = 4\nx = 3\ntotal = sum(i in 0..L-1, x)\n";
+    assert_eq!(file_value(text).unwrap(), "12");
+    assert_eq!(file_derivation(text, Style::Symbolic), "L*x\n");
+    assert_eq!(file_derivation(text, Style::Article), "4*3=12\n");
+}
+
+#[test]
+fn a_definition_does_not_see_a_sums_variable() {
+    // `i` inside the definition of y is the top-level i (100), not the sum's: 3*100.
+    let text = "i = 100\ny = i\ntotal = sum(j in 1..3, y)\n";
+    assert_eq!(file_value(text).unwrap(), "300");
+}
+
+#[test]
+fn list_literals_and_indexing() {
+    assert_eq!(value("len([1, 2, 3])"), "3");
+    assert_eq!(value("len([])"), "0");
+    // [5, 7, 9][1] is 7; 5+7+9 = 21.
+    assert_eq!(value("sum([5, 7, 9])"), "21");
+    assert_eq!(value("count([1, 2, 1], 1)"), "2");
+    assert_eq!(value("contains([1, 2], 3)"), "false");
+    // `[a]` is still a bracket: 2[3+1] = 8.
+    assert_eq!(value("2[3+1]"), "8");
+    let text = "xs = [5, 7, 9]\ntotal = xs[1] + xs[0]\n";
+    assert_eq!(file_value(text).unwrap(), "12");
+    let error = file_error("xs = [5, 7]\ntotal = xs[2]\n");
+    assert_eq!(
+        error.to_string(),
+        "index 2 is out of range: the list has 2 elements"
+    );
+}
+
+#[test]
+fn a_default_list_when_the_config_has_none() {
+    // mlp_only_layers is absent: the default [] has length 0.
+    assert_eq!(value("len(mlp_only_layers | [])"), "0");
+}
+
+#[test]
+fn strings_compare() {
+    assert_eq!(value("\"a\" == \"a\""), "true");
+    assert_eq!(value("\"a\" != \"b\""), "true");
+}
+
+#[test]
+fn metadata_statements_parse_and_mistakes_point_at_them() {
+    let text = "@summary \"x\"\n@variants total, other\n@default total\ntotal = 1\nother = 2\n";
+    assert_eq!(file_value(text).unwrap(), "1");
+    match file_error("@summary x\ntotal = 1\n") {
+        Error::Syntax { span, .. } => assert_eq!(span.start, 9),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+    assert!(matches!(
+        file_error("@colour \"red\"\ntotal = 1\n"),
+        Error::Syntax { .. }
+    ));
+}
+
+#[test]
+fn built_in_modules_and_overrides() {
+    // blocks' linear(4, 8, true) = 32 + 8 = 40.
+    assert_eq!(
+        file_value("use blocks\ntotal = linear(4, 8, true)\n").unwrap(),
+        "40"
+    );
+    // Redefining an imported name needs `override`.
+    let error = file_error("use bert\nV = 5\n");
+    assert!(error.to_string().contains("already defined by"), "{error}");
+    let error = file_error("use blocks\noverride Q = 5\ntotal = Q\n");
+    assert!(error.to_string().contains("replaces nothing"), "{error}");
+}
+
+#[test]
+fn a_module_that_imports_itself_is_a_cycle() {
+    let dir = std::env::temp_dir().join(format!("paramcount-use-cycle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.formula"), "use \"b.formula\"\nx = 1\n").unwrap();
+    std::fs::write(dir.join("b.formula"), "use \"a.formula\"\ny = 2\n").unwrap();
+    let request = Request::named(dir.join("a.formula").to_string_lossy().to_string());
+    let error = Program::load(&request).map(|_| ()).unwrap_err().error;
+    assert!(
+        error.to_string().starts_with("modules import each other:"),
+        "{error}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

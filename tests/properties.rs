@@ -131,7 +131,7 @@ proptest! {
         prop_assert_eq!(&value_of(left, [0, 0, 0]), &value, "{} -> {}", generated.text, left);
 
         // With spaces and grouped digits the text still reads back (commas removed).
-        let spaced = NumberFormat { group_digits: true, spaced: true };
+        let spaced = NumberFormat { group_digits: true, spaced: true, ..NumberFormat::default() };
         let article = derive(&program, Style::Article, spaced).unwrap().text;
         let (left, _) = article.trim_end().rsplit_once('=').expect("article ends in =TOTAL");
         prop_assert_eq!(&value_of(&left.replace(',', ""), [0, 0, 0]), &value, "{}", left);

@@ -658,7 +658,7 @@ fn a_bad_tensors_directive_points_at_its_line() {
     let formula = dir.join("model.formula");
     std::fs::write(
         &formula,
-        "H = 4\n#! tensors: H*H = dense.{weight,bias\ntotal = H*H\n",
+        "H = 4\n@tensors H*H = \"dense.{weight,bias\"\ntotal = H*H\n",
     )
     .unwrap();
     let file = dir.join("model.safetensors");
@@ -671,12 +671,13 @@ fn a_bad_tensors_directive_points_at_its_line() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("this `{` is never closed"))
-        .stderr(predicate::str::contains("model.formula:2:25"));
+        // `@tensors H*H = "dense.` is 22 characters: the `{` is column 23.
+        .stderr(predicate::str::contains("model.formula:2:23"));
 
     // Fixed, it matches: exit 0.
     std::fs::write(
         &formula,
-        "H = 4\n#! tensors: H*H = dense.{weight,bias}\ntotal = H*H\n",
+        "H = 4\n@tensors H*H = \"dense.{weight,bias}\"\ntotal = H*H\n",
     )
     .unwrap();
     paramcount()
@@ -691,7 +692,7 @@ fn a_bad_tensors_directive_points_at_its_line() {
 // ---- every built-in family's directives --------------------------------------------------------------
 
 /// For every built-in family and each of its variants, with the formula's own defaults: the parts its
-/// `#! tensors:` lines count add up to the target exactly (so every parameter the target counts is
+/// `@tensors` lines count add up to the target exactly (so every parameter the target counts is
 /// claimed by some tensor pattern, and none twice). The non-embedding variants subtract parts and
 /// are left out.
 #[test]
@@ -700,13 +701,18 @@ fn the_counted_parts_of_every_builtin_add_up_to_its_targets() {
     std::fs::write(&empty, "").unwrap();
     let mut checked = 0;
     for builtin in paramcount::models::BUILTINS {
-        if !builtin.text.contains("#! tensors:") {
+        if !builtin.text.contains("@tensors") {
             continue;
         }
         let mut targets = builtin.variants();
         targets.retain(|t| !t.starts_with("non_embedding") && *t != "article");
         for target in targets {
-            let (_, v) = check(builtin.name, None, Some(target), &[path_text(&empty)]);
+            let (_, v) = check(
+                builtin.name,
+                None,
+                Some(target.as_str()),
+                &[path_text(&empty)],
+            );
             let mut sum = paramcount::Number::zero();
             for part in &v.parts {
                 sum = sum.add(&part.formula, 1 << 20).unwrap();

@@ -48,6 +48,7 @@ fuzz_target!(|data: &[u8]| {
             let format = NumberFormat {
                 group_digits,
                 spaced: !group_digits,
+                keep_calls: group_digits,
             };
             match derive(&program, style, format) {
                 Ok(derivation) => {

@@ -353,8 +353,52 @@ impl<'p> Expander<'p> {
             ExprKind::Unary(UnaryOp::Not, _) => Err(not_a_number(span, "a condition")),
             ExprKind::Binary(op, _, _) if op.is_arithmetic() => self.chain(id, within),
             ExprKind::Binary(BinaryOp::Pow, lhs, rhs) => self.power(span, lhs, rhs, within),
+            ExprKind::Binary(BinaryOp::Rem, _, _) => self.by_value(id, within, "`%`"),
             ExprKind::Binary(_, _, _) => Err(not_a_number(span, "a condition")),
+            ExprKind::Call(
+                function @ (Function::Len
+                | Function::Count
+                | Function::Contains
+                | Function::SumList
+                | Function::Model),
+                _,
+            ) => self.by_value(id, within, function.name()),
             ExprKind::Call(function, args) => self.call(function, args, span, within),
+            ExprKind::Apply { name_id, body, .. } if body != name_id => self.expr(body, within),
+            ExprKind::Apply { .. } | ExprKind::List(_) | ExprKind::Index(..) => {
+                self.by_value(id, within, "a list")
+            }
+            ExprKind::Sum {
+                var_id,
+                lo,
+                hi,
+                body,
+                ..
+            } => {
+                let varies = match formula.expr(var_id).node {
+                    crate::syntax::Node::Name(symbol) => {
+                        crate::eval::mentions(formula, body, symbol)
+                    }
+                    _ => true,
+                };
+                if varies {
+                    return self.by_value(id, within, "a sum whose terms depend on its variable");
+                }
+                // The closed form: (hi - lo + 1) copies of the term.
+                let bounds = self.bounds;
+                let mut count = self.expr(hi, within)?;
+                let first = self.expr(lo, within)?;
+                count
+                    .add_assign(first, true, &bounds)
+                    .map_err(|f| self.failure(f, span, span))?;
+                count
+                    .add_assign(Terms::constant(Number::from_i64(1)), false, &bounds)
+                    .map_err(|f| self.failure(f, span, span))?;
+                let term = self.expr(body, within)?;
+                count
+                    .mul(&term, &bounds, &mut self.work)
+                    .map_err(|f| self.failure(f, span, span))
+            }
             ExprKind::If {
                 condition,
                 then,
@@ -534,6 +578,23 @@ impl<'p> Expander<'p> {
             .map_err(|f| self.failure(f, span, exponent_span))
     }
 
+    /// A node outside the polynomial form (lists, `%`, sums whose terms vary, sub-models), as the
+    /// constant the evaluator gives it.
+    fn by_value(&mut self, id: ExprId, within: StatementId, what: &str) -> Expanded {
+        let span = self.span(id);
+        match self.evaluator.expr(id, within) {
+            Ok(Value::Number(n)) => Ok(Terms::constant(n)),
+            Ok(other) => Err(not_a_number(span, &other.describe())),
+            Err(Error::UnknownName { name, .. }) => Err(outside(
+                span,
+                &format!("{what} in a polynomial"),
+                "values for every name it uses",
+                format!("`{name}` without a value"),
+            )),
+            Err(error) => Err(error.into()),
+        }
+    }
+
     fn call(
         &mut self,
         function: Function,
@@ -571,6 +632,8 @@ impl<'p> Expander<'p> {
             Function::Max => values.fold(first, |a, b| a.max(b)),
             Function::Floor => first.floor(),
             Function::Ceil => first.ceil(),
+            // Evaluated as constants before (`by_value`).
+            _ => first,
         }))
     }
 

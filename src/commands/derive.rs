@@ -25,6 +25,10 @@ pub struct DeriveArgs {
     /// Put spaces around operators (a + b*c becomes a + b * c)
     #[arg(long)]
     spaced: bool,
+    /// In the symbolic and steps styles, print calls of functions as written (linear(H, 4*H, true))
+    /// instead of their bodies
+    #[arg(long)]
+    keep_calls: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -61,6 +65,7 @@ pub fn run(args: DeriveArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     let format = NumberFormat {
         group_digits: args.group_digits,
         spaced: args.spaced,
+        keep_calls: args.keep_calls,
     };
     let derivation = paramcount::derive(&program, args.style.style(), format)?;
     print(&derivation.text);

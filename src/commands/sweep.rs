@@ -199,6 +199,7 @@ fn json_value(value: &Value) -> serde_json::Value {
         Value::Number(n) => json!(n.to_plain_string()),
         Value::Bool(b) => json!(b),
         Value::Str(s) => json!(s),
+        Value::List(items) => serde_json::Value::Array(items.iter().map(json_value).collect()),
     }
 }
 

@@ -41,6 +41,7 @@ pub(super) fn parse_file(
     max_depth: usize,
 ) -> Option<Vec<StatementId>> {
     let mut reader = Reader::new(source, text, max_depth);
+    reader.functions = formula.function_names.clone();
     atomically(formula, |formula| reader.file(formula))
 }
 
@@ -52,6 +53,7 @@ pub(super) fn parse_inline(
     max_depth: usize,
 ) -> Option<StatementId> {
     let mut reader = Reader::new(source, text, max_depth);
+    reader.functions = formula.function_names.clone();
     atomically(formula, |formula| {
         reader.skip_blank_lines();
         let id = reader.statement(formula, false)?;
@@ -92,11 +94,13 @@ fn atomically<T>(formula: &mut Formula, read: impl FnOnce(&mut Formula) -> Fast<
 }
 
 /// Words that are not names (`keyword` in the grammar).
-const KEYWORDS: [&str; 9] = [
-    "if", "then", "else", "let", "and", "or", "not", "true", "false",
+const KEYWORDS: [&str; 13] = [
+    "if", "then", "else", "let", "and", "or", "not", "true", "false", "fn", "use", "override", "in",
 ];
 /// Words that start a call when a bracket follows; left to pest.
-const FUNCTIONS: [&str; 4] = ["min", "max", "floor", "ceil"];
+const FUNCTIONS: [&str; 9] = [
+    "min", "max", "floor", "ceil", "len", "count", "contains", "sum", "model",
+];
 
 fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
@@ -117,6 +121,8 @@ struct Reader<'t, B: Build> {
     open: Vec<usize>,
     /// The yard, kept between expressions so that each does not allocate its own.
     yard: Yard<B>,
+    /// User functions: a call of one is pest's to read.
+    functions: std::collections::HashSet<String>,
 }
 
 impl<'t, B: Build> Reader<'t, B> {
@@ -129,6 +135,7 @@ impl<'t, B: Build> Reader<'t, B> {
             max_depth,
             open: Vec::new(),
             yard: Yard::new(source),
+            functions: Default::default(),
         }
     }
 
@@ -250,6 +257,7 @@ impl Reader<'_, Formula> {
                     name: Some(name),
                     exprs,
                     explanation: None,
+                    overrides: false,
                 },
             ),
             None => push_chain(formula, span, &exprs),
@@ -317,7 +325,7 @@ impl<B: Build> Reader<'_, B> {
                     yard.prefix(UnaryOp::Plus, self.span(start, self.pos));
                     continue;
                 }
-                Some(b'(' | b'[') => {
+                Some(b'(') => {
                     if self.open.len() >= self.max_depth {
                         return Err(GiveUp); // pest's pre-scan words the error
                     }
@@ -422,7 +430,12 @@ impl<B: Build> Reader<'_, B> {
             "true" => builder.boolean(true, span),
             "false" => builder.boolean(false, span),
             "not" => return Ok(None),
-            word if KEYWORDS.contains(&word) || FUNCTIONS.contains(&word) => return Err(GiveUp),
+            word if KEYWORDS.contains(&word)
+                || FUNCTIONS.contains(&word)
+                || self.functions.contains(word) =>
+            {
+                return Err(GiveUp)
+            }
             word => builder.name(word, span),
         };
         operand.map(Some).map_err(|_| GiveUp)
@@ -443,7 +456,8 @@ impl<B: Build> Reader<'_, B> {
         }
         self.pos = same_line;
         let juxtaposed = match self.peek() {
-            Some(b'(' | b'[' | b'0'..=b'9') => true,
+            Some(b'(' | b'0'..=b'9') => true,
+            Some(b'[') => return Err(GiveUp),
             Some(b) if is_word_start(b) => self
                 .word_at(same_line)?
                 .is_some_and(|word| !KEYWORDS.contains(&word)),

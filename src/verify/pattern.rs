@@ -133,33 +133,6 @@ fn glob(tokens: &[Token], name: &[char]) -> bool {
     reachable[name.len()]
 }
 
-/// Splits a directive's list of patterns at the commas outside `{...}`, with each piece's byte
-/// offset in `text`.
-pub fn split_patterns(text: &str) -> Vec<(usize, &str)> {
-    let mut pieces = Vec::new();
-    let mut depth = 0usize;
-    let mut start = 0;
-    for (at, c) in text.char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                pieces.push((start, &text[start..at]));
-                start = at + 1;
-            }
-            _ => {}
-        }
-    }
-    pieces.push((start, &text[start..]));
-    pieces
-        .into_iter()
-        .map(|(at, piece)| {
-            let trimmed = piece.trim_start();
-            (at + piece.len() - trimmed.len(), trimmed.trim_end())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,13 +168,5 @@ mod tests {
         assert_eq!(Pattern::new("a.b}").unwrap_err().0, 3);
         assert!(Pattern::new("{a,{b}}").is_err());
         assert!(Pattern::new("").is_err());
-    }
-
-    #[test]
-    fn patterns_split_outside_braces() {
-        assert_eq!(
-            split_patterns(" a.{b,c}.*, d.* "),
-            vec![(1, "a.{b,c}.*"), (12, "d.*")]
-        );
     }
 }

@@ -1,0 +1,44 @@
+//! Finds the built-in formulas: every `formulas/*.formula` is a family and every
+//! `formulas/lib/*.formula` a library module. The table `src/models.rs` includes is generated from
+//! the files, so adding a family is adding a file.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("formulas");
+    println!("cargo:rerun-if-changed={}", root.display());
+    println!("cargo:rerun-if-changed={}", root.join("lib").display());
+    let mut out = String::new();
+    table(&mut out, "FAMILIES", &root);
+    table(&mut out, "LIBRARY", &root.join("lib"));
+    let path =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtins.rs");
+    std::fs::write(path, out).expect("OUT_DIR is writable");
+}
+
+/// `pub const NAME: &[Builtin]`, one entry per `.formula` file of `dir`, sorted by name.
+fn table(out: &mut String, name: &str, dir: &Path) {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| path.extension().is_some_and(|e| e == "formula") && path.is_file())
+                .filter_map(|path| {
+                    let stem = path.file_stem()?.to_str()?.to_string();
+                    Some((stem, path.to_str()?.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    let _ = writeln!(out, "pub const {name}: &[Builtin] = &[");
+    for (stem, path) in files {
+        println!("cargo:rerun-if-changed={path}");
+        let _ = writeln!(
+            out,
+            "    Builtin {{ name: {stem:?}, text: include_str!({path:?}) }},"
+        );
+    }
+    let _ = writeln!(out, "];");
+}
