@@ -402,6 +402,17 @@ impl<'s> Builder<'s> {
                     }
                     None => self.opaque(&p, span)?,
                 },
+                // `sum(i in 0..L-1, layer)`: the part `layer`, L times.
+                ExprKind::Sum { body, .. } if !self.evaluator.summand_varies(p.expr) => {
+                    let Some(count) = self.evaluator.sum_count(p.expr).cloned() else {
+                        self.opaque(&p, span)?;
+                        continue;
+                    };
+                    let repeats = self.mul(&p.repeats, &count, span)?;
+                    let mut repeated_by = p.repeated_by.clone();
+                    repeated_by.push(count.to_string());
+                    stack.push(with(body, repeats, repeated_by));
+                }
                 ExprKind::Apply { name_id, body, .. } if body != name_id => {
                     stack.push(with(body, p.repeats.clone(), p.repeated_by.clone()));
                 }
@@ -573,6 +584,20 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn a_sum_of_a_part_repeats_it() {
+        // sum(i in 0..L-1, layer) is L copies of layer: 4*(300+800) = 4400, plus 1000.
+        let b = breakdown(
+            "L = 4\nH = 10\nattention = 3*H*H\nffn = 8*H*H\nlayer = attention + ffn\ntotal = H*100 + sum(i in 0..L-1, layer)\n",
+        );
+        let rows = rows(&b);
+        assert_eq!(rows[1], ("total/layer".into(), "4400".into(), "4".into()));
+        assert_eq!(
+            b.sum_of_leaves(None, 64).expect("sums"),
+            Number::from_i64(5400)
+        );
     }
 
     #[test]

@@ -1036,9 +1036,7 @@ impl<'s> Evaluator<'s> {
                     (Function::Count, Some(wanted)) => Value::Number(Number::from_i64(
                         items.iter().filter(|item| **item == wanted).count() as i64,
                     )),
-                    (Function::Contains, Some(wanted)) => {
-                        Value::Bool(items.iter().any(|item| *item == wanted))
-                    }
+                    (Function::Contains, Some(wanted)) => Value::Bool(items.contains(&wanted)),
                     _ => {
                         let mut total = Number::zero();
                         let span = self.scope.formula().expr(list_arg).span;

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::models;
 use crate::parser;
 use crate::program::read_text_within;
-use crate::syntax::{Formula, SourceId, Span, StatementId, Use, UseTarget};
+use crate::syntax::{Formula, SourceId, StatementId, Use, UseTarget};
 
 /// Most modules one program may read.
 const MAX_MODULES: usize = 1000;
@@ -26,6 +26,19 @@ pub enum Origin {
     Builtin { dir: String },
     /// A file in this directory.
     Directory(PathBuf),
+}
+
+impl Origin {
+    /// The folder of the file at `path` (the working directory for `-`, `<stdin>` or a name that
+    /// is no file).
+    pub fn of_path(path: &str) -> Origin {
+        let file = Path::new(path);
+        if file.is_file() {
+            Origin::Directory(file.parent().map(Path::to_path_buf).unwrap_or_default())
+        } else {
+            Origin::Directory(PathBuf::from("."))
+        }
+    }
 }
 
 /// What is read so far.
@@ -243,9 +256,4 @@ fn normalize(path: &str) -> String {
         }
     }
     parts.join("/")
-}
-
-/// The span of nothing, for errors that have no place.
-pub fn nowhere() -> Span {
-    Span::new(SourceId(0), 0, 0)
 }

@@ -490,10 +490,10 @@ impl<'e, 's> Printer<'e, 's> {
         out.push_str("sum(");
         out.push_str(&self.symbol(var));
         out.push_str(" in ");
-        self.write(out, lo, within, product);
+        self.write(out, lo, within, TOP);
         out.push_str("..");
-        self.write(out, hi, within, product);
-        out.push_str(if self.format.spaced { ", " } else { ", " });
+        self.write(out, hi, within, TOP);
+        out.push_str(", ");
         // The term differs from one `i` to the next: it is printed as written, not as the values
         // of the last term evaluated.
         let written = Printer {

@@ -351,14 +351,7 @@ impl Program {
         let mut file_statements = Vec::new();
         if let Some(source) = formula_source {
             let here = || Origin::Directory(PathBuf::from("."));
-            let in_folder_of = |path: &str| {
-                Origin::Directory(
-                    Path::new(path)
-                        .parent()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_default(),
-                )
-            };
+            let in_folder_of = Origin::of_path;
             let (name, text, origin) = match source {
                 FormulaSource::Text { name, text } => {
                     check_size(&name, &text, max_bytes)?;
@@ -510,8 +503,15 @@ fn choose_target(
     if let Some(id) = inline {
         return Ok(id);
     }
+    // The file's own `@default` (a formula file read by path says it as a built-in does).
+    let own_default = formula
+        .metadata
+        .iter()
+        .find(|m| m.key == "default" && Some(m.span.source) == formula.main_source)
+        .and_then(|m| m.values.first().cloned());
     let default = builtin
         .and_then(|b| b.default_target())
+        .or(own_default)
         .unwrap_or_else(|| "total".to_string());
     if let Some(id) = formula.find_definition(&default) {
         return Ok(id);

@@ -230,7 +230,8 @@ impl<'e, 's> Derivation<'e, 's> {
                     let substituted = self
                         .printer(Form::Substituted, Dialect::Plain, self.format)
                         .expr(statement.value(), u.statement);
-                    let line = if written == substituted {
+                    // A sub-model's substituted form is its count already.
+                    let line = if written == substituted || substituted == value {
                         format!("{name} = {written} = {value}")
                     } else {
                         format!("{name} = {written} = {substituted} = {value}")

@@ -661,3 +661,24 @@ fn every_family_has_an_active_target_equal_to_its_total_when_dense() {
         );
     }
 }
+
+#[test]
+fn check_evaluates_claims_through_functions_and_imports() {
+    let dir = folder("check-functions");
+    let file = dir.join("claims.formula");
+    // blocks' linear(768, 3072, true) = 2359296 + 3072 = 2362368.
+    std::fs::write(
+        &file,
+        "use blocks\nup = linear(768, 3072, true) = 2362368\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = common::run(&["check", &path(&file)]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    std::fs::write(
+        &file,
+        "use blocks\nup = linear(768, 3072, true) = 2362369\n",
+    )
+    .unwrap();
+    let (code, _, _) = common::run(&["check", &path(&file)]);
+    assert_eq!(code, 1);
+}

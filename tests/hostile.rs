@@ -200,6 +200,31 @@ const TOKENS: &[&str] = &[
     "`",
     "<br>",
     "| --- |",
+    // The language of issue 13.
+    "fn ",
+    "fn f(x) = ",
+    "f(",
+    "f(1, 2)",
+    "use blocks\n",
+    "use \"x.formula\"\n",
+    "override ",
+    "@summary \"s\"\n",
+    "@tensors ",
+    "@variants total\n",
+    "sum(i in 0..",
+    "..",
+    " in ",
+    "i",
+    "%",
+    "[",
+    "]",
+    "[1, 2]",
+    "xs[",
+    "len(",
+    "count(",
+    "contains(",
+    "model(\"llama\", c)",
+    ",",
 ];
 
 fn soup(dice: &mut Dice) -> String {
@@ -820,5 +845,101 @@ mod fuzz_findings {
         run_everywhere(&text, Limits::default());
         let fused = format!("7*81{}0+7 = 1781*00+7 = 1766\n3 33 333\n", "3".repeat(200));
         run_everywhere(&fused, Limits::default());
+    }
+}
+
+// ---- the language of issue 13 ---------------------------------------------------------------------
+
+fn file_program(text: &str, limits: Limits) -> Result<Program, paramcount::program::LoadError> {
+    Program::load(&Request {
+        formula: Some(FormulaSource::Text {
+            name: "hostile.formula".into(),
+            text: text.to_string(),
+        }),
+        limits,
+        ..Request::default()
+    })
+}
+
+#[test]
+fn nested_sums_stop_at_the_term_limit_at_once() {
+    // A million terms, each a sum of a million: 10^12 terms, refused before the millionth.
+    let started = std::time::Instant::now();
+    let program = file_program(
+        "total = sum(i in 0..999999, sum(j in 0..999999, i*j))\n",
+        small_limits(),
+    )
+    .expect("parses");
+    let error = evaluate(&program).map(|_| ()).unwrap_err();
+    assert!(error.to_string().contains("terms"), "{error}");
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_call_nested_in_its_own_arguments_is_evaluated_once_per_level() {
+    // g(x) uses x four times: 40 levels inlined as a tree would be 4^40 evaluations. The value is
+    // 1 at every level (4x - 3x = x).
+    let text = format!(
+        "fn g(x) = x + x + x + x - 3*x\ntotal = {}1{}\n",
+        "g(".repeat(40),
+        ")".repeat(40)
+    );
+    let started = std::time::Instant::now();
+    let program = file_program(&text, small_limits()).expect("parses");
+    assert_eq!(
+        evaluate(&program).expect("evaluates").value.to_string(),
+        "1"
+    );
+    // Printing it inlined is 4^40 characters: the derivation stops at the output limit.
+    let limits = Limits {
+        max_input_bytes: 1 << 16,
+        ..small_limits()
+    };
+    let program = file_program(&text, limits).expect("parses");
+    if let Err(error) = derive(&program, Style::Article, NumberFormat::default()) {
+        assert_message(&error, &program.formula.sources);
+    }
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
+
+#[test]
+fn calls_nested_ten_thousand_deep_need_no_stack_flag() {
+    let text = format!(
+        "fn f(x) = x + 1\ntotal = {}0{}\n",
+        "f(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let program = file_program(&text, Limits::default()).expect("parses");
+    assert_eq!(
+        evaluate(&program).expect("evaluates").value.to_string(),
+        "10000"
+    );
+}
+
+#[test]
+fn deep_unclosed_indexes_fail_at_once() {
+    // Each `a[` that fails must not be read again as `a` times a bracket (2^40 tries).
+    let text = format!("{}1", "a[".repeat(40));
+    let started = std::time::Instant::now();
+    run_everywhere(&text, small_limits());
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+}
+
+#[test]
+fn hostile_imports_are_errors() {
+    for text in [
+        "use \"/dev/zero\"\n",
+        "use \"/no/such/file.formula\"\n",
+        "use nosuchmodule\n",
+        "use \"hostile.formula\"\ntotal = 1\n",
+    ] {
+        match file_program(text, small_limits()) {
+            Ok(program) => {
+                if let Err(error) = evaluate(&program) {
+                    assert_message(&error, &program.formula.sources);
+                }
+            }
+            Err(failure) => assert_message(&failure.error, &failure.sources),
+        }
     }
 }

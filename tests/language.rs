@@ -589,3 +589,9 @@ fn a_module_that_imports_itself_is_a_cycle() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_files_own_default_names_its_target() {
+    // `@default b` picks b (2) over total (1); an imported module's `@default` does not count.
+    assert_eq!(file_value("@default b\ntotal = 1\nb = 2\n").unwrap(), "2");
+}

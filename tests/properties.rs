@@ -165,3 +165,105 @@ proptest! {
         }
     }
 }
+
+// ---- functions, sums and lists (issue 13) --------------------------------------------------------------
+
+/// The value of a formula file's target with `sets`.
+fn file_value(text: &str, sets: Vec<String>) -> Program {
+    let request = Request {
+        formula: Some(paramcount::program::FormulaSource::Text {
+            name: "generated.formula".into(),
+            text: text.to_string(),
+        }),
+        sets,
+        ..Request::default()
+    };
+    Program::load(&request).expect("a generated file parses")
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// A generated formula as the body of a function, called with the point's values as arguments
+    /// (some through other names), has the i128 evaluator's value; its article line re-evaluates
+    /// to it.
+    #[test]
+    fn a_function_call_is_its_body_at_the_arguments((point, generated) in point_and_formula()) {
+        let text = format!(
+            "fn f(a, b, c) = {}\ntotal = f(x, y + 0, (z))\n",
+            generated.text
+        );
+        let sets = vec![
+            format!("x={}", point[0]),
+            format!("y={}", point[1]),
+            format!("z={}", point[2]),
+        ];
+        let program = file_value(&text, sets);
+        let value = evaluate(&program).unwrap().value;
+        if let Some(expected) = generated.value {
+            prop_assert_eq!(value.to_string(), expected.to_string(), "{}", text);
+        }
+        let article = derive(&program, Style::Article, NumberFormat::default()).unwrap().text;
+        let (left, total) = article.trim_end().rsplit_once('=').expect("article ends in =TOTAL");
+        prop_assert_eq!(total, value.to_string());
+        prop_assert_eq!(&value_of(left, [0, 0, 0]), &value, "{} -> {}", text, left);
+    }
+
+    /// `sum(i in lo..hi, k*i + m)` against the closed form k*(lo+hi)*n/2 + m*n, n = hi-lo+1.
+    #[test]
+    fn sums_agree_with_the_arithmetic_series(
+        lo in -50i128..50, len in 0i128..60, k in -9i128..10, m in -9i128..10
+    ) {
+        let hi = lo + len - 1;
+        let text = format!("total = sum(i in {lo}..{hi}, {k}*i + {m})");
+        let n = len;
+        // n terms: k*(lo + hi)*n/2 is exact, (lo + hi)*n being the sum of pairs.
+        let expected = k * (lo + hi) * n / 2 + m * n;
+        let program = file_value(&text, Vec::new());
+        prop_assert_eq!(evaluate(&program).unwrap().value.to_string(), expected.to_string());
+        // A summand without `i` prints as count*term and reads back.
+        let text = format!("total = sum(i in {lo}..{hi}, {m})");
+        let program = file_value(&text, Vec::new());
+        let value = evaluate(&program).unwrap().value;
+        prop_assert_eq!(value.to_string(), (m * n.max(0)).to_string());
+        let article = derive(&program, Style::Article, NumberFormat::default()).unwrap().text;
+        let (left, _) = article.trim_end().rsplit_once('=').expect("article ends in =TOTAL");
+        prop_assert_eq!(&value_of(left, [0, 0, 0]), &value, "{}", left);
+    }
+
+    /// List functions against the same computation in Rust.
+    #[test]
+    fn list_functions_agree_with_rust(items in prop::collection::vec(-5i64..6, 0..12), probe in -5i64..6) {
+        let literal = format!(
+            "[{}{}]",
+            items.iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+            if items.len() == 1 { "," } else { "" }
+        );
+        let text = format!(
+            "xs = {literal}\nn = len(xs)\ns = sum(xs)\nc = count(xs, {probe})\nhas = contains(xs, {probe})\ntotal = n\n"
+        );
+        for (target, expected) in [
+            ("n", items.len().to_string()),
+            ("s", items.iter().sum::<i64>().to_string()),
+            ("c", items.iter().filter(|x| **x == probe).count().to_string()),
+            ("has", items.contains(&probe).to_string()),
+        ] {
+            let mut request = Request {
+                formula: Some(paramcount::program::FormulaSource::Text {
+                    name: "lists.formula".into(),
+                    text: text.clone(),
+                }),
+                ..Request::default()
+            };
+            request.target = Some(target.to_string());
+            let program = Program::load(&request).unwrap();
+            prop_assert_eq!(evaluate(&program).unwrap().value.to_string(), expected, "{}", target);
+        }
+        for (index, item) in items.iter().enumerate() {
+            let program = file_value(&format!("xs = {literal}\ntotal = xs[{index}]\n"), Vec::new());
+            prop_assert_eq!(evaluate(&program).unwrap().value.to_string(), item.to_string());
+        }
+        let program = file_value(&format!("xs = {literal}\ntotal = xs[{}]\n", items.len()), Vec::new());
+        prop_assert!(evaluate(&program).is_err());
+    }
+}

@@ -116,7 +116,12 @@ impl Workspace {
                 CheckInput::Text { name, text } if !options.scan => {
                     let source = self.formula.sources.add(name.clone(), text.clone());
                     self.checked.push(source);
-                    parser::parse_file(&mut self.formula, source, max_depth)?;
+                    crate::modules::Loader::new(max_depth, max_bytes).parse(
+                        &mut self.formula,
+                        source,
+                        &crate::modules::Origin::of_path(name),
+                        name,
+                    )?;
                 }
                 CheckInput::Text { name, text } => {
                     let cleaned = clean::clean(text);
@@ -171,6 +176,7 @@ impl Workspace {
                 options.limits.max_bits,
             )?);
         }
+        crate::link::link(&mut self.formula)?;
         check_statement_count(&self.formula, options.limits.max_definitions)
     }
 
