@@ -42,6 +42,13 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("llama"),
     builtin!("t5"),
     builtin!("vit"),
+    builtin!("falcon"),
+    builtin!("gpt-bigcode"),
+    builtin!("gptj"),
+    builtin!("gpt-neo"),
+    builtin!("bloom"),
+    builtin!("mpt"),
+    builtin!("whisper"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
