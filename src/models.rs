@@ -49,6 +49,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("bloom"),
     builtin!("mpt"),
     builtin!("whisper"),
+    builtin!("openai-gpt"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
