@@ -42,11 +42,6 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("llama"),
     builtin!("t5"),
     builtin!("vit"),
-    builtin!("deberta-v2"),
-    builtin!("mpnet"),
-    builtin!("modernbert"),
-    builtin!("bart"),
-    builtin!("mt5"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
