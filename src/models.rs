@@ -42,6 +42,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("llama"),
     builtin!("t5"),
     builtin!("vit"),
+    builtin!("mixtral"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
