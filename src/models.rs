@@ -43,6 +43,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("t5"),
     builtin!("vit"),
     builtin!("mixtral"),
+    builtin!("qwen2-moe"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
