@@ -44,6 +44,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("vit"),
     builtin!("mixtral"),
     builtin!("qwen2-moe"),
+    builtin!("olmoe"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
