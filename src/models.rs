@@ -45,6 +45,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("mixtral"),
     builtin!("qwen2-moe"),
     builtin!("olmoe"),
+    builtin!("deepseek"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
