@@ -46,6 +46,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("qwen2-moe"),
     builtin!("olmoe"),
     builtin!("deepseek"),
+    builtin!("mamba"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
