@@ -47,6 +47,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("olmoe"),
     builtin!("deepseek"),
     builtin!("mamba"),
+    builtin!("mamba2"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
