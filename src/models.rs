@@ -48,6 +48,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("deepseek"),
     builtin!("mamba"),
     builtin!("mamba2"),
+    builtin!("jamba"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
