@@ -42,13 +42,6 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("llama"),
     builtin!("t5"),
     builtin!("vit"),
-    builtin!("mixtral"),
-    builtin!("qwen2-moe"),
-    builtin!("olmoe"),
-    builtin!("deepseek"),
-    builtin!("mamba"),
-    builtin!("mamba2"),
-    builtin!("jamba"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
