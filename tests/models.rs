@@ -150,10 +150,14 @@ fn an_unknown_model_type_lists_the_known_ones() {
     let dir = std::env::temp_dir().join(format!("paramcount-models-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("config.json");
-    std::fs::write(&path, r#"{"model_type": "mamba", "hidden_size": 768}"#).unwrap();
+    std::fs::write(
+        &path,
+        r#"{"model_type": "no_such_model", "hidden_size": 768}"#,
+    )
+    .unwrap();
     match count(None, &path, None, Vec::new()) {
         Err(Error::UnknownModelType { model_type, known }) => {
-            assert_eq!(model_type, "mamba");
+            assert_eq!(model_type, "no_such_model");
             assert!(known.contains(&"llama".to_string()) && known.contains(&"bert".to_string()));
         }
         other => panic!("expected an unknown model_type error, got {other:?}"),
