@@ -42,10 +42,6 @@ pub const BUILTINS: &[Builtin] = &[
     builtin!("llama"),
     builtin!("t5"),
     builtin!("vit"),
-    builtin!("clip"),
-    builtin!("siglip"),
-    builtin!("deit"),
-    builtin!("dinov2"),
     builtin!("bert-article"),
     builtin!("ernie-article"),
 ];
