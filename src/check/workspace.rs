@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
 use crate::parser;
-use crate::program::{check_size, check_statement_count, read_text_within, LoadError};
+use crate::program::{check_size, check_statement_count, read_config, LoadError};
 use crate::syntax::{
     self, BinaryOp, ExprId, Formula, Node, SourceId, Sources, Span, StatementId, StatementKind,
     UnaryOp,
@@ -49,14 +49,6 @@ pub struct Workspace {
     undo: Vec<(ExprId, Node)>,
     /// The numbers each source's fused literals may be made of, once worked out.
     pub atoms: HashMap<SourceId, Atoms>,
-}
-
-fn display_name(path: &str) -> String {
-    if path == "-" {
-        "<stdin>".into()
-    } else {
-        path.to_string()
-    }
 }
 
 impl Workspace {
@@ -163,8 +155,8 @@ impl Workspace {
             parser::parse_override(&mut self.formula, source, name, max_depth)?;
         }
         if let Some(path) = &options.config {
-            let text = read_text_within(path, max_bytes)?;
-            let source = self.formula.sources.add(display_name(path), text);
+            let (name, text) = read_config(path, None, max_bytes)?;
+            let source = self.formula.sources.add(name, text);
             self.config = Some(Config::parse(
                 &self.formula.sources,
                 source,
