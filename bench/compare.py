@@ -201,6 +201,17 @@ def cases(d, binary, scale, skip_slow):
                        "with torch.device('meta'): m = t.AutoModelForCausalLM.from_config(c)\n"
                        "print(m.num_parameters())"])
 
+    # The sweep a design-space search runs: one million (layers, width) points of LLaMA, as CSV.
+    grid = ["--set", "num_hidden_layers=1..1000", "--set", "hidden_size=1..1000"]
+    add("w7 sweep, 1,000,000 points (csv)", "paramcount",
+        [binary, "sweep", "--config", LLAMA_CONFIG] + grid + ["--format", "csv"])
+    add("w7 sweep, 1,000,000 points (csv)", "python3 loop",
+        [py, os.path.join(ROOT, "bench", "sweep_loop.py"), "1000", "1000"])
+    add("w7 search: 10,000,000 points, --where, --near 7e9", "paramcount",
+        [binary, "sweep", "--config", LLAMA_CONFIG, "--set", "num_hidden_layers=1..1000",
+         "--set", "hidden_size=1..10000", "--where", "hidden_size % num_attention_heads == 0",
+         "--near", "7e9", "--format", "csv", "--max-points", "10000000"])
+
     if scale > 1:
         # The scaled files pass the default 64 MiB input limit: raise it for them alone.
         limit = ["--max-input", str(200_000_000 * scale)]

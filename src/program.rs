@@ -624,6 +624,17 @@ impl Program {
         })
     }
 
+    /// Parses one more expression into the program (a sweep's `--where` condition), shown in
+    /// diagnostics as the source `name`; it may use every name the program has.
+    pub fn add_expression(&mut self, name: &str, text: &str) -> Result<StatementId> {
+        check_size(name, text, self.limits.max_input_bytes)?;
+        let source = self.formula.sources.add(name, text.to_string());
+        let id = parser::parse_inline(&mut self.formula, source, self.limits.max_depth)?;
+        // Linking again fills in only the calls the new expression made.
+        crate::link::link(&mut self.formula)?;
+        Ok(id)
+    }
+
     /// Statements whose `=` chains make claims.
     pub fn claim_statements(&self) -> Vec<StatementId> {
         self.formula

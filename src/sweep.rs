@@ -16,6 +16,10 @@ use crate::number::Number;
 use crate::program::Program;
 use crate::syntax::{ExprKind, StatementId};
 
+pub mod compiled;
+
+pub use compiled::Kind;
+
 /// The most points a sweep computes unless told otherwise.
 pub const DEFAULT_MAX_POINTS: u64 = 10_000_000;
 
@@ -253,15 +257,40 @@ pub struct PointError {
     pub error: Error,
 }
 
+/// One row of a sweep: the axes' values, the target's, then the parts', either as machine integers
+/// from the compiled route (with each column's kind) or as exact values from the evaluator.
+pub enum Row<'a> {
+    Machine(&'a [i128], &'a [Kind]),
+    Exact(&'a [Value]),
+}
+
+impl Row<'_> {
+    /// The row's values as the evaluator's values.
+    pub fn values(&self) -> Vec<Value> {
+        match self {
+            Row::Machine(values, kinds) => values
+                .iter()
+                .zip(kinds.iter())
+                .map(|(v, k)| compiled::to_value(*v, *k))
+                .collect(),
+            Row::Exact(values) => values.to_vec(),
+        }
+    }
+}
+
 /// Evaluates the target (and `parts`) at every point, first axis outermost, and hands each point
-/// to `visit`: the axes' values, the total, the parts' values.
+/// to `visit` as a `Row` (`visit` returns whether to go on). With a `filter` (a statement of the program, `sweep --where`), only the
+/// points where it is true are visited; it must be true or false at every point.
 ///
+/// The formula is compiled for the axes once (`compiled`): a point runs a few machine-integer
+/// operations, and a point the machine integers cannot hold exactly is computed by the evaluator.
 /// `program` must have been loaded with an override for every axis (`Axis::first_as_set`).
 pub fn run(
     program: &Program,
     axes: &[Axis],
     parts: &[StatementId],
-    mut visit: impl FnMut(&[Value], &Value, &[Value]),
+    filter: Option<StatementId>,
+    mut visit: impl FnMut(Row) -> bool,
 ) -> std::result::Result<(), PointError> {
     let scope = Scope::new(
         &program.formula,
@@ -289,28 +318,109 @@ pub fn run(
     if axes.iter().any(Axis::is_empty) {
         return Ok(());
     }
+    let mut outputs = vec![program.target];
+    outputs.extend_from_slice(parts);
+    outputs.extend(filter);
+    let tape = if program.limits.max_bits < 128 {
+        // Past the limit a machine integer could hold a value the evaluator refuses.
+        None
+    } else {
+        compile_for(&mut evaluator, &scope, axes, &overrides, &dirty, &outputs)
+    };
+    let machine_axes: Option<Vec<MachineAxis>> = axes.iter().map(MachineAxis::of).collect();
+
     let mut index = vec![0u64; axes.len()];
     let mut point: Vec<Value> = axes.iter().map(|a| a.value(0)).collect();
-    let mut part_values = Vec::with_capacity(parts.len());
+    let mut row: Vec<Value> = Vec::with_capacity(axes.len() + outputs.len());
+    // Two machine widths: i64 runs a point in a fraction of i128's time; a point that overflows
+    // it runs again in i128, and one that overflows that goes to the evaluator.
+    let mut narrow: Option<Vec<i64>> = tape.as_ref().and_then(compiled::Tape::registers);
+    let mut wide: Vec<i128> = tape
+        .as_ref()
+        .and_then(compiled::Tape::registers)
+        .unwrap_or_default();
+    let mut machine_point: Vec<i128> = vec![0; axes.len()];
+    let mut narrow_point: Vec<i64> = vec![0; axes.len()];
+    let mut machine_row: Vec<i128> = Vec::with_capacity(axes.len() + outputs.len());
+    let mut computed: Vec<i128> = Vec::with_capacity(outputs.len());
+    let mut narrow_computed: Vec<i64> = Vec::with_capacity(outputs.len());
+    let mut kinds: Vec<Kind> = Vec::new();
+    if let (Some(tape), Some(machine)) = (&tape, &machine_axes) {
+        kinds.extend(machine.iter().map(|a| a.kind));
+        kinds.extend(tape.output_kinds().iter().take(1 + parts.len()));
+    }
     loop {
-        evaluator.forget(&dirty);
-        for (id, value) in overrides.iter().zip(&point) {
-            evaluator.assume(*id, value.clone());
+        let mut done = false;
+        if let (Some(tape), Some(machine)) = (&tape, &machine_axes) {
+            let mut fits = narrow.is_some();
+            for (k, axis) in machine.iter().enumerate() {
+                let value = axis.value(index[k]);
+                machine_point[k] = value;
+                match i64::try_from(value) {
+                    Ok(v) => narrow_point[k] = v,
+                    Err(_) => fits = false,
+                }
+            }
+            let narrow_ran = match (&mut narrow, fits) {
+                (Some(registers), true) => tape.run(registers, &narrow_point, &mut narrow_computed),
+                _ => false,
+            };
+            let ran = if narrow_ran {
+                computed.clear();
+                computed.extend(narrow_computed.iter().map(|v| i128::from(*v)));
+                true
+            } else {
+                tape.run(&mut wide, &machine_point, &mut computed)
+            };
+            if ran {
+                done = true;
+                let keep = filter.is_none() || computed.last().is_some_and(|v| *v != 0);
+                if keep {
+                    machine_row.clear();
+                    machine_row.extend_from_slice(&machine_point);
+                    machine_row.extend_from_slice(&computed[..1 + parts.len()]);
+                    if !visit(Row::Machine(&machine_row, &kinds)) {
+                        return Ok(());
+                    }
+                }
+            }
         }
-        let failed = |error| PointError {
-            point: axes
-                .iter()
-                .map(|a| a.name.clone())
-                .zip(point.iter().cloned())
-                .collect(),
-            error,
-        };
-        let total = evaluator.statement(program.target).map_err(failed)?;
-        part_values.clear();
-        for &part in parts {
-            part_values.push(evaluator.statement(part).map_err(failed)?);
+        if !done {
+            for (k, axis) in axes.iter().enumerate() {
+                point[k] = axis.value(index[k]);
+            }
+            evaluator.forget(&dirty);
+            for (id, value) in overrides.iter().zip(&point) {
+                evaluator.assume(*id, value.clone());
+            }
+            let failed = |error| PointError {
+                point: axes
+                    .iter()
+                    .map(|a| a.name.clone())
+                    .zip(point.iter().cloned())
+                    .collect(),
+                error,
+            };
+            row.clear();
+            row.extend(point.iter().cloned());
+            for &output in &outputs {
+                row.push(evaluator.statement(output).map_err(failed)?);
+            }
+            let keep = match filter.map(|_| row.pop()) {
+                None => true,
+                Some(Some(Value::Bool(b))) => b,
+                Some(other) => {
+                    let found = other.map_or("nothing".into(), |v| v.describe());
+                    return Err(failed(usage(
+                        format!("the --where condition is {found} here, not true or false"),
+                        "write a comparison: --where 'hidden_size % num_attention_heads == 0'",
+                    )));
+                }
+            };
+            if keep && !visit(Row::Exact(&row)) {
+                return Ok(());
+            }
         }
-        visit(&point, &total, &part_values);
         // The next point: the last axis fastest, like nested loops.
         let mut axis = axes.len();
         loop {
@@ -320,11 +430,77 @@ pub fn run(
             axis -= 1;
             index[axis] += 1;
             if index[axis] < axes[axis].len() {
-                point[axis] = axes[axis].value(index[axis]);
                 break;
             }
             index[axis] = 0;
-            point[axis] = axes[axis].value(0);
+        }
+    }
+}
+
+/// The compiled tape for `outputs`, when the whole of them is within the compiled route and the
+/// evaluator has a value for each at the first point (the compiler asks it for the constant parts
+/// and the alternatives taken).
+fn compile_for<'s>(
+    evaluator: &mut Evaluator<'s>,
+    scope: &Scope<'s>,
+    axes: &[Axis],
+    overrides: &[StatementId],
+    dirty: &[StatementId],
+    outputs: &[StatementId],
+) -> Option<compiled::Tape> {
+    for (id, axis) in overrides.iter().zip(axes) {
+        evaluator.assume(*id, axis.value(0));
+    }
+    for &output in outputs {
+        evaluator.statement(output).ok()?;
+    }
+    let tape = compiled::compile(scope, evaluator, overrides, dirty, outputs);
+    evaluator.forget(dirty);
+    tape
+}
+
+/// An axis whose every value is a machine integer or a boolean.
+struct MachineAxis {
+    kind: Kind,
+    values: MachineValues,
+}
+
+enum MachineValues {
+    List(Vec<i128>),
+    Range { start: i128, step: i128 },
+}
+
+impl MachineAxis {
+    fn of(axis: &Axis) -> Option<MachineAxis> {
+        match &axis.values {
+            Values::Range { start, step, .. } => Some(MachineAxis {
+                kind: Kind::Int,
+                values: MachineValues::Range {
+                    start: i128::from(*start),
+                    step: i128::from(*step),
+                },
+            }),
+            Values::List(values) => {
+                let machine: Vec<(i128, Kind)> = values
+                    .iter()
+                    .map(compiled::to_machine)
+                    .collect::<Option<_>>()?;
+                let kind = machine.first().map_or(Kind::Int, |m| m.1);
+                if machine.iter().any(|m| m.1 != kind) {
+                    return None;
+                }
+                Some(MachineAxis {
+                    kind,
+                    values: MachineValues::List(machine.into_iter().map(|m| m.0).collect()),
+                })
+            }
+        }
+    }
+
+    fn value(&self, index: u64) -> i128 {
+        match &self.values {
+            MachineValues::List(values) => values[index as usize],
+            MachineValues::Range { start, step } => start + index as i128 * step,
         }
     }
 }
