@@ -170,6 +170,7 @@ impl InputArgs {
             sets: self.binding.sets.clone(),
             target: self.target.clone(),
             limits: self.limits.limits(),
+            ..Request::default()
         }
     }
 }

@@ -22,6 +22,13 @@ pub enum FormulaSource {
     Text { name: String, text: String },
 }
 
+/// A config given as JSON text rather than as a file, shown under `name` in messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigText {
+    pub name: String,
+    pub text: String,
+}
+
 /// What a user asked for.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
@@ -30,6 +37,9 @@ pub struct Request {
     pub expression: Option<String>,
     /// `--config FILE`.
     pub config: Option<String>,
+    /// A config given as JSON text rather than a file (a library caller's dict); wins over
+    /// `config`.
+    pub config_text: Option<ConfigText>,
     /// `--set NAME=VALUE`, in the order given (a later one wins).
     pub sets: Vec<String>,
     /// `--target NAME`.
@@ -69,6 +79,16 @@ impl Request {
         self
     }
 
+    /// The model config as JSON text (`{"hidden_size": 768, ...}`), shown under `name` in
+    /// messages; wins over `config`.
+    pub fn config_json(mut self, name: impl Into<String>, text: impl Into<String>) -> Request {
+        self.config_text = Some(ConfigText {
+            name: name.into(),
+            text: text.into(),
+        });
+        self
+    }
+
     /// `NAME=VALUE` (a number, true/false or an expression); a later one wins.
     pub fn set(mut self, assignment: impl Into<String>) -> Request {
         self.sets.push(assignment.into());
@@ -97,7 +117,11 @@ impl Request {
 /// follow reads it from there (standard input cannot be read twice). A file it cannot read is left
 /// for `Program::load` to report.
 pub fn quick_value(request: &mut Request) -> Option<Value> {
-    if request.config.is_some() || !request.sets.is_empty() || request.target.is_some() {
+    if request.config.is_some()
+        || request.config_text.is_some()
+        || !request.sets.is_empty()
+        || request.target.is_some()
+    {
         return None;
     }
     let text = match (&request.formula, &request.expression) {
@@ -190,6 +214,28 @@ pub fn read_text_within(path: &str, max_bytes: usize) -> Result<String> {
         path: display_name(path),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Reads and parses a run's config into `sources`: JSON text given directly wins over a path.
+pub fn load_config(
+    sources: &mut Sources,
+    path: Option<&str>,
+    text: Option<&ConfigText>,
+    limits: &Limits,
+) -> Result<Option<Config>> {
+    let (name, text) = match (text, path) {
+        (Some(given), _) => {
+            check_size(&given.name, &given.text, limits.max_input_bytes)?;
+            (given.name.clone(), given.text.clone())
+        }
+        (None, Some(path)) => (
+            display_name(path),
+            read_text_within(path, limits.max_input_bytes)?,
+        ),
+        (None, None) => return Ok(None),
+    };
+    let source = sources.add(name, text);
+    Ok(Some(Config::parse(sources, source, limits.max_bits)?))
 }
 
 /// Refuses a text given directly (`-e`, `--set`, a library caller's text) past `max_bytes`.
@@ -307,18 +353,12 @@ impl Program {
         let max_bytes = request.limits.max_input_bytes;
         let max_definitions = request.limits.max_definitions;
 
-        let config = match &request.config {
-            Some(path) => {
-                let text = read_text_within(path, max_bytes)?;
-                let source = formula.sources.add(display_name(path), text);
-                Some(Config::parse(
-                    &formula.sources,
-                    source,
-                    request.limits.max_bits,
-                )?)
-            }
-            None => None,
-        };
+        let config = load_config(
+            &mut formula.sources,
+            request.config.as_deref(),
+            request.config_text.as_ref(),
+            &request.limits,
+        )?;
 
         let mut builtin = None;
         let formula_source = match &request.formula {

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
 use crate::parser;
-use crate::program::{check_size, check_statement_count, read_text_within, LoadError};
+use crate::program::{check_size, check_statement_count, load_config, LoadError};
 use crate::syntax::{
     self, BinaryOp, ExprId, Formula, Node, SourceId, Sources, Span, StatementId, StatementKind,
     UnaryOp,
@@ -49,14 +49,6 @@ pub struct Workspace {
     undo: Vec<(ExprId, Node)>,
     /// The numbers each source's fused literals may be made of, once worked out.
     pub atoms: HashMap<SourceId, Atoms>,
-}
-
-fn display_name(path: &str) -> String {
-    if path == "-" {
-        "<stdin>".into()
-    } else {
-        path.to_string()
-    }
 }
 
 impl Workspace {
@@ -162,15 +154,12 @@ impl Workspace {
                 .add(format!("--set {name}"), value.to_string());
             parser::parse_override(&mut self.formula, source, name, max_depth)?;
         }
-        if let Some(path) = &options.config {
-            let text = read_text_within(path, max_bytes)?;
-            let source = self.formula.sources.add(display_name(path), text);
-            self.config = Some(Config::parse(
-                &self.formula.sources,
-                source,
-                options.limits.max_bits,
-            )?);
-        }
+        self.config = load_config(
+            &mut self.formula.sources,
+            options.config.as_deref(),
+            options.config_text.as_ref(),
+            &options.limits,
+        )?;
         check_statement_count(&self.formula, options.limits.max_definitions)
     }
 

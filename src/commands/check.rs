@@ -56,6 +56,7 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
         config: args.binding.config.clone(),
         sets: args.binding.sets.clone(),
         limits: args.limits.limits(),
+        ..CheckOptions::default()
     };
     let report = check::check(&inputs, &options).map_err(|failure| {
         *sources = failure.sources;
