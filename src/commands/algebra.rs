@@ -114,6 +114,7 @@ pub fn run_equiv(args: EquivArgs, sources: &mut Sources) -> Result<Outcome, Erro
             sets: args.binding.sets.clone(),
             target: None,
             limits: args.limits.limits(),
+            ..Request::default()
         };
         programs.push(load_request(&request, sources)?);
     }

@@ -49,6 +49,7 @@ pub fn run(args: &VerifyArgs, sources: &mut Sources) -> Result<bool, Error> {
         sets: args.sets.clone(),
         target: args.target.clone(),
         limits: Limits::default(),
+        ..Request::default()
     };
     let mut program = match Program::load(&request) {
         Ok(program) => program,
