@@ -39,6 +39,23 @@ from ._errors import (
 )
 from ._native import __version__
 
+# The public names are shown as `paramcount.X` (in tracebacks, reprs and help()), not by the
+# private module that defines them.
+for _name in ("Breakdown", "CheckReport", "Claim", "Derivation", "Formula", "Status"):
+    globals()[_name].__module__ = __name__
+for _name in (
+    "ConfigError",
+    "EvaluationError",
+    "FalseClaimError",
+    "FormulaSyntaxError",
+    "InputError",
+    "LimitError",
+    "ParamcountError",
+    "UnknownNameError",
+):
+    globals()[_name].__module__ = __name__
+del _name
+
 __all__ = [
     "STYLES",
     "Breakdown",

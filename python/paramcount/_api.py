@@ -427,10 +427,10 @@ class Breakdown(List[Dict[str, Any]]):
         return self.svg()
 
     def __str__(self) -> str:
-        return self.table()
+        return self.table().rstrip("\n")
 
     def __repr__(self) -> str:
-        return self.table()
+        return self.table().rstrip("\n")
 
 
 def breakdown(
