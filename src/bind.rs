@@ -166,18 +166,24 @@ impl<'a> Scope<'a> {
 
     /// The known names closest in spelling to `name`, closest first.
     pub fn suggestions(&self, name: &str) -> Vec<String> {
-        let mut scored: Vec<(f64, String)> = self
-            .known_names()
-            .into_iter()
-            .filter(|candidate| candidate != name)
-            .filter_map(|candidate| {
-                let score = strsim::jaro_winkler(&name.to_lowercase(), &candidate.to_lowercase());
-                let distance = strsim::damerau_levenshtein(name, &candidate);
-                let close = distance <= (name.chars().count() / 3).max(1) || score >= 0.9;
-                close.then_some((score, candidate))
-            })
-            .collect();
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        scored.into_iter().map(|(_, name)| name).take(3).collect()
+        closest_names(name, self.known_names())
     }
+}
+
+/// The candidates closest in spelling to `name` (at most three, closest first): a few edits away,
+/// or nearly the same by Jaro-Winkler (which forgives a changed ending: `n_layers` for `n_layer`).
+pub fn closest_names(name: &str, candidates: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut scored: Vec<(f64, String)> = candidates
+        .into_iter()
+        .filter(|candidate| candidate != name)
+        .filter_map(|candidate| {
+            let score = strsim::jaro_winkler(&name.to_lowercase(), &candidate.to_lowercase());
+            let distance = strsim::damerau_levenshtein(name, &candidate);
+            let close = distance <= (name.chars().count() / 3).max(1) || score >= 0.9;
+            close.then_some((score, candidate))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    scored.dedup_by(|a, b| a.1 == b.1);
+    scored.into_iter().map(|(_, name)| name).take(3).collect()
 }

@@ -10,6 +10,7 @@
 //! Element counts are exact (`u128`, every product and sum checked): a shape whose count does not
 //! fit is an error, never a wrapped number.
 
+pub mod gguf;
 mod index;
 mod listing;
 mod safetensors;
@@ -44,6 +45,21 @@ pub struct Checkpoint {
     pub tensors: Vec<Tensor>,
     total: u128,
     by_name: HashMap<String, usize>,
+    /// llama.cpp's architecture name, when a GGUF file was read (its tensor names are llama.cpp's).
+    pub gguf_architecture: Option<String>,
+}
+
+/// The tensors of a safetensors file on the Hub, from its header alone.
+fn remote_tensors(
+    model: &crate::hub::Model,
+    name: &str,
+    file: &str,
+    file_index: usize,
+) -> Result<Vec<Tensor>> {
+    let (bytes, size) = model.safetensors_header(file)?;
+    let header_len = bytes.len() as u64 - 8;
+    let present = size.map(|s| s.saturating_sub(8 + header_len));
+    safetensors::parse(name, &bytes[8..], present, file_index)
 }
 
 /// The sums of the tensors under one name prefix (`encoder.layer`).
@@ -86,6 +102,16 @@ impl Checkpoint {
     /// (a listing on standard input). A listing's text is added to `sources`, so an error in it
     /// points at its line.
     pub fn read(paths: &[String], sources: &mut Sources) -> Result<Checkpoint> {
+        Checkpoint::read_at(paths, sources, None)
+    }
+
+    /// As `read`, and a Hub model id among the inputs is read at `revision` (default `main`):
+    /// its safetensors headers over HTTP range requests, never the weights.
+    pub fn read_at(
+        paths: &[String],
+        sources: &mut Sources,
+        revision: Option<&str>,
+    ) -> Result<Checkpoint> {
         let mut checkpoint = Checkpoint::default();
         if paths.is_empty() {
             return Err(Error::Usage {
@@ -94,13 +120,34 @@ impl Checkpoint {
             });
         }
         for path in paths {
-            checkpoint.read_path(path, sources)?;
+            checkpoint.read_path(path, sources, revision)?;
         }
         Ok(checkpoint)
     }
 
-    fn read_path(&mut self, path: &str, sources: &mut Sources) -> Result<()> {
+    fn read_path(
+        &mut self,
+        path: &str,
+        sources: &mut Sources,
+        revision: Option<&str>,
+    ) -> Result<()> {
         let location = Path::new(path);
+        if path != "-" && !location.exists() && crate::hub::looks_like_id(path) {
+            return self.read_hub(path, revision);
+        }
+        if path != "-" && location.is_file() && gguf::looks_like(location) {
+            let file = self.add_file(path);
+            let read = gguf::read(path, file)?;
+            self.gguf_architecture = read.architecture().map(str::to_string);
+            for tensor in read.tensors {
+                self.push(tensor).map_err(|message| Error::Checkpoint {
+                    path: path.to_string(),
+                    message,
+                    help: "the file is damaged; download it again".into(),
+                })?;
+            }
+            return Ok(());
+        }
         if path != "-" && location.is_dir() {
             let index = location.join("model.safetensors.index.json");
             if index.is_file() {
@@ -165,6 +212,60 @@ impl Checkpoint {
             })?;
         }
         Ok(())
+    }
+
+    /// A Hub model's checkpoint: `model.safetensors.index.json` and each shard's header, or the
+    /// one `model.safetensors`'s header.
+    fn read_hub(&mut self, id: &str, revision: Option<&str>) -> Result<()> {
+        let model = crate::hub::Model::new(id, revision)?;
+        let index_name = "model.safetensors.index.json";
+        if model.has_file(index_name)? {
+            let index_path = model.file(index_name)?;
+            let text = read_text(&index_path.to_string_lossy())?;
+            return index::read_with(&format!("{id}/{index_name}"), &text, self, |shard, file| {
+                let name = format!("{id}/{shard}");
+                Ok((name.clone(), remote_tensors(&model, &name, shard, file)?))
+            });
+        }
+        let single = "model.safetensors";
+        if !model.has_file(single)? {
+            return Err(Error::Hub {
+                id: id.to_string(),
+                message: format!("the model has neither `{index_name}` nor `{single}`"),
+                help: "only safetensors checkpoints are read by their headers; a PyTorch .bin checkpoint can be listed from Python and piped to `paramcount tensors -`".into(),
+            });
+        }
+        let name = format!("{id}/{single}");
+        let file = self.add_file(&name);
+        for tensor in remote_tensors(&model, &name, single, file)? {
+            self.push(tensor).map_err(|message| Error::Checkpoint {
+                path: name.clone(),
+                message,
+                help: "the file on the Hub names a tensor twice".into(),
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The same checkpoint with llama.cpp's tensor names given transformers' names, so that a
+    /// family's tensor patterns match them; a name llama.cpp uses alone (`rope_freqs.weight`) stays.
+    pub fn with_transformers_names(&self) -> Checkpoint {
+        let Some(arch) = &self.gguf_architecture else {
+            return self.clone();
+        };
+        let mut renamed = Checkpoint {
+            files: self.files.clone(),
+            ..Checkpoint::default()
+        };
+        for tensor in &self.tensors {
+            let mut tensor = tensor.clone();
+            if let Some(name) = gguf::hf_name(arch, &tensor.name) {
+                tensor.name = name;
+            }
+            // Two names cannot meet: the mapping is one to one.
+            let _ = renamed.push(tensor);
+        }
+        renamed
     }
 
     fn read_safetensors(&mut self, path: &str) -> Result<()> {

@@ -78,6 +78,12 @@ pub struct BindingArgs {
     /// Give a name a value (a number, true/false or an expression); wins over the formula and the config
     #[arg(short, long = "set", value_name = "NAME=VALUE")]
     pub sets: Vec<String>,
+    /// The branch, tag or commit of a Hub model id (default: main)
+    #[arg(long, value_name = "REV")]
+    pub revision: Option<String>,
+    /// Accept a --set name that neither the formula nor the config reads (by default an error)
+    #[arg(long)]
+    pub allow_unused_set: bool,
 }
 
 /// The limits that keep hostile input bounded (README, "Limits").
@@ -170,6 +176,8 @@ impl InputArgs {
             sets: self.binding.sets.clone(),
             target: self.target.clone(),
             limits: self.limits.limits(),
+            revision: self.binding.revision.clone(),
+            reject_unused_sets: !self.binding.allow_unused_set,
             ..Request::default()
         }
     }
@@ -192,14 +200,18 @@ pub fn stdout_color() -> bool {
 }
 
 /// Writes to standard output; a closed pipe (`| head`) ends the program quietly.
+/// Writes to standard output. A closed pipe (`paramcount ... | head`) ends the run quietly, as
+/// ripgrep does; any other failure (a full disk, `> /dev/full`) is an error with exit 2, so a
+/// script never takes a cut-short output for a result.
 pub fn print(text: &str) {
     let mut out = std::io::stdout().lock();
-    if out
-        .write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .is_err()
-    {
-        std::process::exit(0);
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("error: cannot write the output: {e}");
+            std::process::exit(2);
+        }
     }
 }
 

@@ -175,6 +175,14 @@ pub enum Error {
         help: String,
     },
 
+    /// A Hub model id that cannot be resolved: not cached and offline, refused, not found, unreachable.
+    #[error("`{id}`: {message}")]
+    Hub {
+        id: String,
+        message: String,
+        help: String,
+    },
+
     /// A line of a tensor listing, or a `#! tensors:` directive, that cannot be read.
     #[error("{message}")]
     Tensors {
@@ -255,7 +263,8 @@ impl Error {
             | Error::UnknownModelType { .. }
             | Error::UnknownTarget { .. }
             | Error::Usage { .. }
-            | Error::Checkpoint { .. } => None,
+            | Error::Checkpoint { .. }
+            | Error::Hub { .. } => None,
         }
     }
 
@@ -357,7 +366,9 @@ impl Error {
                 "rename one of them; to claim a value, put it at the end of the definition: `{name} = ... = 123`"
             ),
             Error::Usage { help, .. } => help.clone(),
-            Error::Checkpoint { help, .. } | Error::Tensors { help, .. } => help.clone(),
+            Error::Checkpoint { help, .. }
+            | Error::Tensors { help, .. }
+            | Error::Hub { help, .. } => help.clone(),
         })
     }
 }

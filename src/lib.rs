@@ -79,6 +79,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod eval;
+pub mod hub;
 pub mod humanize;
 pub mod models;
 pub mod number;

@@ -4,6 +4,7 @@
 //! Everything is parsed into one `Formula` so that spans from every input share one set of sources
 //! and the diagnostics can point into any of them.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::config::Config;
@@ -11,7 +12,8 @@ use crate::error::{Error, Result};
 use crate::eval::{Limits, Value};
 use crate::models;
 use crate::parser;
-use crate::syntax::{Formula, Sources, StatementId, StatementKind};
+use crate::syntax::{ExprKind, Formula, Sources, StatementId, StatementKind};
+use crate::{checkpoint, hub};
 
 /// Where the formula comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +47,11 @@ pub struct Request {
     /// `--target NAME`.
     pub target: Option<String>,
     pub limits: Limits,
+    /// `--revision REV`: the branch, tag or commit of a Hub model id (default `main`).
+    pub revision: Option<String>,
+    /// Refuse a `--set NAME` that nothing reads (the command line does, unless
+    /// `--allow-unused-set`; a library caller asks for it).
+    pub reject_unused_sets: bool,
 }
 
 impl Request {
@@ -216,22 +223,22 @@ pub fn read_text_within(path: &str, max_bytes: usize) -> Result<String> {
     })
 }
 
-/// Reads and parses a run's config into `sources`: JSON text given directly wins over a path.
+/// Reads and parses a run's config into `sources`: JSON text given directly wins over `spec` (a
+/// `config.json`, a model directory, a GGUF file or a Hub id at `revision`, as `read_config` reads
+/// them).
 pub fn load_config(
     sources: &mut Sources,
-    path: Option<&str>,
+    spec: Option<&str>,
     text: Option<&ConfigText>,
+    revision: Option<&str>,
     limits: &Limits,
 ) -> Result<Option<Config>> {
-    let (name, text) = match (text, path) {
+    let (name, text) = match (text, spec) {
         (Some(given), _) => {
             check_size(&given.name, &given.text, limits.max_input_bytes)?;
             (given.name.clone(), given.text.clone())
         }
-        (None, Some(path)) => (
-            display_name(path),
-            read_text_within(path, limits.max_input_bytes)?,
-        ),
+        (None, Some(spec)) => read_config(spec, revision, limits.max_input_bytes)?,
         (None, None) => return Ok(None),
     };
     let source = sources.add(name, text);
@@ -300,6 +307,112 @@ fn io_message(error: &std::io::Error) -> String {
     }
 }
 
+/// A `--set NAME` that nothing reads (no name the formula or `-e` mentions, no definition, no config
+/// key) would change nothing, silently: `--set n_layers=24` where the key is `n_layer`. That is an
+/// error naming the closest names, unless `--allow-unused-set` asks for it.
+fn check_sets_are_read(formula: &Formula, config: Option<&Config>, max_bits: u64) -> Result<()> {
+    let mut read: HashSet<&str> = formula
+        .expr_ids()
+        .filter_map(|id| match formula.kind(id) {
+            ExprKind::Name(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    read.extend(formula.definitions().map(|(_, d)| d.name.as_str()));
+    for statement in &formula.statements {
+        let StatementKind::Override { name, .. } = &statement.kind else {
+            continue;
+        };
+        let in_config = config
+            .is_some_and(|c| !matches!(c.lookup(name, max_bits), crate::config::Lookup::Absent));
+        if read.contains(name.as_str()) || in_config {
+            continue;
+        }
+        let mut candidates: Vec<String> = read.iter().map(|n| n.to_string()).collect();
+        candidates.extend(config.map(Config::keys).unwrap_or_default());
+        let close = crate::bind::closest_names(name, candidates);
+        let hint = match close.as_slice() {
+            [] => String::new(),
+            [one] => format!("did you mean `{one}`? "),
+            many => format!(
+                "did you mean one of {}? ",
+                many.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        return Err(Error::Usage {
+            message: format!(
+                "`--set {name}` would change nothing: the formula does not read `{name}`{}",
+                if config.is_some() {
+                    " and the config has no such key"
+                } else {
+                    ", and no config was given"
+                }
+            ),
+            help: format!("{hint}To set it all the same, add --allow-unused-set"),
+        });
+    }
+    Ok(())
+}
+
+/// Whether a formula argument names a model rather than a formula: a model directory, a GGUF file,
+/// or (when it is no path and no built-in) a Hub id `org/name`.
+fn names_a_model(name: &str) -> bool {
+    let path = Path::new(name);
+    if name == "-" {
+        return false;
+    }
+    if path.is_dir() {
+        return true;
+    }
+    if path.is_file() {
+        return checkpoint::gguf::looks_like(path);
+    }
+    !path.exists()
+        && models::find(name).is_none()
+        && name.contains('/')
+        && !name.ends_with(".formula")
+        && hub::looks_like_id(name)
+}
+
+/// The config text of a model, from wherever it is: a `config.json`, a model directory (its
+/// `config.json`), a GGUF file (a config made from its metadata), or a Hub model id (the cached
+/// or downloaded `config.json` at `revision`). A path that exists always wins over an id.
+pub fn read_config(
+    spec: &str,
+    revision: Option<&str>,
+    max_bytes: usize,
+) -> Result<(String, String)> {
+    let path = Path::new(spec);
+    if spec != "-" && path.is_dir() {
+        let file = path.join("config.json");
+        if !file.is_file() {
+            return Err(Error::Io {
+                path: display_name(spec),
+                message: "the directory has no config.json".into(),
+            });
+        }
+        let file = file.to_string_lossy().into_owned();
+        return Ok((display_name(&file), read_text_within(&file, max_bytes)?));
+    }
+    if spec != "-" && path.is_file() && checkpoint::gguf::looks_like(path) {
+        let gguf = checkpoint::gguf::read(spec, 0)?;
+        return Ok((
+            format!("{} (GGUF metadata)", display_name(spec)),
+            checkpoint::gguf::config_json(&gguf, spec)?,
+        ));
+    }
+    if spec != "-" && !path.exists() && hub::looks_like_id(spec) {
+        let model = hub::Model::new(spec, revision)?;
+        let file = model.file("config.json")?;
+        let text = read_text_within(&file.to_string_lossy(), max_bytes)?;
+        return Ok((format!("{spec}/config.json"), text));
+    }
+    Ok((display_name(spec), read_text_within(spec, max_bytes)?))
+}
+
 fn display_name(path: &str) -> String {
     if path == "-" {
         "<stdin>".into()
@@ -353,17 +466,34 @@ impl Program {
         let max_bytes = request.limits.max_input_bytes;
         let max_definitions = request.limits.max_definitions;
 
+        // `eval org/name` and `eval ./model-dir` name a model, not a formula: its config is read
+        // and the family comes from its model_type.
+        let (formula_source, config_source) = match (&request.formula, &request.config) {
+            (Some(FormulaSource::Named(name)), None)
+                if request.config_text.is_none() && names_a_model(name) =>
+            {
+                (None, Some(name.clone()))
+            }
+            (formula, config) => (formula.clone(), config.clone()),
+        };
         let config = load_config(
             &mut formula.sources,
-            request.config.as_deref(),
+            config_source.as_deref(),
             request.config_text.as_ref(),
+            request.revision.as_deref(),
             &request.limits,
         )?;
 
         let mut builtin = None;
-        let formula_source = match &request.formula {
-            Some(source) => Some(source.clone()),
-            None if request.expression.is_some() => None,
+        let formula_source = match formula_source {
+            Some(source) => Some(source),
+            // `-e` with a config alone may use the names of the family its model_type selects
+            // (`-e 'non_embedding / total'`); without such a family it reads the config only.
+            None if request.expression.is_some() => config
+                .as_ref()
+                .and_then(Config::model_type)
+                .and_then(models::for_model_type)
+                .map(|b| FormulaSource::Named(b.name.to_string())),
             None => match config.as_ref().and_then(Config::model_type) {
                 Some(model_type) => match models::for_model_type(model_type) {
                     Some(b) => Some(FormulaSource::Named(b.name.to_string())),
@@ -445,6 +575,9 @@ impl Program {
         };
 
         check_statement_count(formula, max_definitions)?;
+        if request.reject_unused_sets {
+            check_sets_are_read(formula, config.as_ref(), request.limits.max_bits)?;
+        }
         let target = choose_target(
             formula,
             request.target.as_deref(),

@@ -55,6 +55,8 @@ impl Spec {
                 .map(|(name, text)| ConfigText { name, text }),
             sets: self.sets,
             target: self.target,
+            // As the command line does: a `set` name that nothing reads is a mistake, not a no-op.
+            reject_unused_sets: true,
             ..Request::default()
         }
     }

@@ -158,6 +158,7 @@ impl Workspace {
             &mut self.formula.sources,
             options.config.as_deref(),
             options.config_text.as_ref(),
+            None,
             &options.limits,
         )?;
         check_statement_count(&self.formula, options.limits.max_definitions)

@@ -17,13 +17,28 @@ pub(super) fn is_index(text: &str) -> bool {
 }
 
 pub(super) fn read(path: &str, checkpoint: &mut Checkpoint) -> Result<()> {
+    let text = read_text(path)?;
+    let folder = Path::new(path).parent().unwrap_or(Path::new(""));
+    read_with(path, &text, checkpoint, |shard, file| {
+        let shard_path = folder.join(shard).to_string_lossy().into_owned();
+        Ok((shard_path.clone(), safetensors::read(&shard_path, file)?))
+    })
+}
+
+/// An index's text, with `shard(NAME, FILE_INDEX)` reading each shard it names (from disk, or over
+/// the network) into the shard's display name and its tensors.
+pub(super) fn read_with(
+    path: &str,
+    text: &str,
+    checkpoint: &mut Checkpoint,
+    mut shard_reader: impl FnMut(&str, usize) -> Result<(String, Vec<super::Tensor>)>,
+) -> Result<()> {
     let bad = |message: String, help: &str| Error::Checkpoint {
         path: path.to_string(),
         message,
         help: help.to_string(),
     };
-    let text = read_text(path)?;
-    let document: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let document: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         bad(
             format!("the index is not valid JSON: {e}"),
             "fix the JSON at the place shown",
@@ -50,11 +65,10 @@ pub(super) fn read(path: &str, checkpoint: &mut Checkpoint) -> Result<()> {
         }
         expected.entry(shard).or_default().push(name.as_str());
     }
-    let folder = Path::new(path).parent().unwrap_or(Path::new(""));
     for shard in shards {
-        let shard_path = folder.join(shard).to_string_lossy().into_owned();
-        let file = checkpoint.add_file(&shard_path);
-        let tensors = safetensors::read(&shard_path, file)?;
+        let file = checkpoint.add_file(shard);
+        let (shard_name, tensors) = shard_reader(shard, file)?;
+        checkpoint.files[file] = shard_name;
         let listed: HashSet<&str> = expected.get(shard).into_iter().flatten().copied().collect();
         let held: HashSet<&str> = tensors.iter().map(|t| t.name.as_str()).collect();
         if let Some(name) = tensors

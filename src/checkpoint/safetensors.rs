@@ -91,7 +91,18 @@ pub(super) fn read(path: &str, file_index: usize) -> Result<Vec<Tensor>> {
     // n <= MAX_HEADER, so it fits in usize.
     let mut header = vec![0u8; n as usize];
     file.read_exact(&mut header).map_err(io)?;
-    let header = std::str::from_utf8(&header).map_err(|e| {
+    parse(path, &header, Some(len - 8 - n), file_index)
+}
+
+/// The tensors of a header (the JSON after the 8-byte length). `present` is the number of bytes
+/// that follow the header in the file, when known: the data must fill them exactly.
+pub(super) fn parse(
+    path: &str,
+    header: &[u8],
+    present: Option<u64>,
+    file_index: usize,
+) -> Result<Vec<Tensor>> {
+    let header = std::str::from_utf8(header).map_err(|e| {
         bad(
             path,
             format!(
@@ -164,7 +175,9 @@ pub(super) fn read(path: &str, file_index: usize) -> Result<Vec<Tensor>> {
         bad(path, message, DAMAGED)
     })?;
     let data = metadata.data_len() as u64;
-    let present = len - 8 - n;
+    let Some(present) = present else {
+        return Ok(tensors);
+    };
     if data > present {
         return Err(bad(
             path,

@@ -53,7 +53,20 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     inputs.extend(args.expressions.iter().cloned().map(CheckInput::Expression));
     let options = CheckOptions {
         scan: args.scan,
-        config: args.binding.config.clone(),
+        config: match (&args.binding.config, &args.binding.revision) {
+            // A Hub id at another revision: its config.json, cached or fetched, by path.
+            (Some(id), Some(revision))
+                if paramcount::hub::looks_like_id(id) && !std::path::Path::new(id).exists() =>
+            {
+                Some(
+                    paramcount::hub::Model::new(id, Some(revision))?
+                        .file("config.json")?
+                        .to_string_lossy()
+                        .into_owned(),
+                )
+            }
+            (config, _) => config.clone(),
+        },
         sets: args.binding.sets.clone(),
         limits: args.limits.limits(),
         ..CheckOptions::default()

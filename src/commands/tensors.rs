@@ -12,8 +12,9 @@ use super::{columns, csv_row, grouped, print, Format};
 #[derive(Args)]
 #[command(
     after_help = "PATH is a .safetensors file (only its header is read), a model.safetensors.index.json \
-(and the shards it names), a directory holding either, or a listing: `name: [d1, d2]` lines or a JSON \
-object of names to shapes; `-` reads a listing from standard input.\n\nExamples:\n  paramcount tensors model.safetensors\n  paramcount tensors model.safetensors.index.json --depth 3\n  paramcount tensors ./Llama-2-7b-hf --format json\n  python -c '...print(n, p.shape)...' | paramcount tensors -"
+(and the shards it names), a directory holding either, a GGUF file (its metadata and tensor infos), a Hub \
+model id (its safetensors headers over HTTP range requests, never the weights), or a listing: `name: [d1, d2]` lines or a JSON \
+object of names to shapes; `-` reads a listing from standard input.\n\nExamples:\n  paramcount tensors model.safetensors\n  paramcount tensors model.safetensors.index.json --depth 3\n  paramcount tensors ./Llama-2-7b-hf --format json\n  paramcount tensors meta-llama/Llama-3.1-8B\n  paramcount tensors model-Q4_K_M.gguf\n  python -c '...print(n, p.shape)...' | paramcount tensors -"
 )]
 pub struct TensorsArgs {
     /// Checkpoint files, directories or listings
@@ -25,6 +26,9 @@ pub struct TensorsArgs {
     /// How to print: the table has the prefix tree and dtypes; json adds every tensor; csv is one row per tensor
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// The branch, tag or commit of a Hub model id (default: main)
+    #[arg(long, value_name = "REV")]
+    revision: Option<String>,
 }
 
 fn bytes_text(bytes: Option<u128>) -> String {
@@ -33,7 +37,7 @@ fn bytes_text(bytes: Option<u128>) -> String {
 
 /// Reads the checkpoint and prints its sums; always "matches" (exit 0) when it can be read.
 pub fn run(args: &TensorsArgs, sources: &mut Sources) -> Result<bool, Error> {
-    let checkpoint = Checkpoint::read(&args.paths, sources)?;
+    let checkpoint = Checkpoint::read_at(&args.paths, sources, args.revision.as_deref())?;
     let text = match args.format {
         Format::Table => table(&checkpoint, args.depth),
         Format::Json => json_document(&checkpoint, args.depth),

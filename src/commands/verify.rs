@@ -20,12 +20,17 @@ use super::{columns, csv_row, grouped, print, Format};
 pub struct VerifyArgs {
     /// A formula file or a built-in formula; with only --config, the family of its model_type
     formula: Option<String>,
-    /// The model's config.json
-    #[arg(short, long, value_name = "FILE")]
+    /// The model's config: a config.json, a model directory, a GGUF file or a Hub model id
+    #[arg(short, long, value_name = "FILE|DIR|ID")]
     config: Option<String>,
-    /// The checkpoint: .safetensors files, an index, a directory, or a listing (`-`: standard input)
-    #[arg(long, required = true, num_args = 1.., value_name = "PATH")]
+    /// The checkpoint: .safetensors files, an index, a directory, a GGUF file, a Hub model id, or a
+    /// listing (`-`: standard input). Default: the model the config comes from, when it is a
+    /// directory, a GGUF file or a Hub id
+    #[arg(long, num_args = 1.., value_name = "PATH")]
     tensors: Vec<String>,
+    /// The branch, tag or commit of a Hub model id (default: main)
+    #[arg(long, value_name = "REV")]
+    revision: Option<String>,
     /// Give a name a value (a number, true/false or an expression); wins over the formula and the config
     #[arg(short, long = "set", value_name = "NAME=VALUE")]
     sets: Vec<String>,
@@ -40,6 +45,34 @@ pub struct VerifyArgs {
     format: Format,
 }
 
+/// The checkpoint to read: `--tensors`, else the model the config comes from (a directory, a GGUF
+/// file or a Hub id, given as --config or in place of the formula).
+fn checkpoint_inputs(args: &VerifyArgs) -> Result<Vec<String>, Error> {
+    if !args.tensors.is_empty() {
+        return Ok(args.tensors.clone());
+    }
+    let holds_a_checkpoint = |spec: &String| {
+        let path = std::path::Path::new(spec);
+        path.is_dir()
+            || (path.is_file() && paramcount::checkpoint::gguf::looks_like(path))
+            || (!path.exists() && spec.contains('/') && paramcount::hub::looks_like_id(spec))
+    };
+    let model = args
+        .config
+        .iter()
+        .chain(&args.formula)
+        .find(|s| holds_a_checkpoint(s));
+    match model {
+        Some(model) => Ok(vec![model.clone()]),
+        None => Err(Error::Usage {
+            message: "no checkpoint given".into(),
+            help:
+                "give --tensors PATH..., or name the model as a directory, a GGUF file or a Hub id"
+                    .into(),
+        }),
+    }
+}
+
 /// Loads, reads and checks; prints the report; true when everything agrees.
 pub fn run(args: &VerifyArgs, sources: &mut Sources) -> Result<bool, Error> {
     let request = Request {
@@ -49,8 +82,11 @@ pub fn run(args: &VerifyArgs, sources: &mut Sources) -> Result<bool, Error> {
         sets: args.sets.clone(),
         target: args.target.clone(),
         limits: Limits::default(),
+        revision: args.revision.clone(),
+        reject_unused_sets: true,
         ..Request::default()
     };
+    let tensors = checkpoint_inputs(args)?;
     let mut program = match Program::load(&request) {
         Ok(program) => program,
         Err(failure) => {
@@ -60,7 +96,12 @@ pub fn run(args: &VerifyArgs, sources: &mut Sources) -> Result<bool, Error> {
     };
     // The checkpoint's listings and the directives' parts join the formula's sources, so that
     // every span of an error points into one set.
-    let checkpoint = Checkpoint::read(&args.tensors, &mut program.formula.sources);
+    let checkpoint = Checkpoint::read_at(
+        &tensors,
+        &mut program.formula.sources,
+        args.revision.as_deref(),
+    )
+    .map(|c| c.with_transformers_names());
     let result = checkpoint.and_then(|c| verify(&mut program, &c).map(|v| (c, v)));
     *sources = program.formula.sources.clone();
     let (checkpoint, verification) = result?;
