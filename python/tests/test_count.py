@@ -130,3 +130,30 @@ def test_models_lists_the_built_in_families():
     assert {"bert", "bert-article", "gpt2", "llama"} <= names
     llama = next(m for m in paramcount.models() if m["name"] == "llama")
     assert "llama" in llama["model_types"]
+
+
+def test_a_model_directory(tmp_path):
+    # A model directory is read through its config.json.
+    (tmp_path / "config.json").write_text(LLAMA_3_8B.read_text())
+    assert paramcount.count(tmp_path) == 8030261248
+
+
+def test_a_model_id_from_the_hub_cache(tmp_path, monkeypatch):
+    # huggingface_hub's cache layout: refs/main names the commit, snapshots/COMMIT holds the
+    # files. HF_HUB_OFFLINE=1: nothing is fetched.
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    folder = tmp_path / "models--meta-llama--Meta-Llama-3-8B"
+    (folder / "refs").mkdir(parents=True)
+    (folder / "refs" / "main").write_text(commit)
+    (folder / "snapshots" / commit).mkdir(parents=True)
+    (folder / "snapshots" / commit / "config.json").write_text(LLAMA_3_8B.read_text())
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert paramcount.count("meta-llama/Meta-Llama-3-8B") == 8030261248
+
+
+def test_a_set_that_nothing_reads_is_an_error():
+    # As on the command line: `n_layers` is not GPT-2's key (`n_layer`), so it would change nothing.
+    with pytest.raises(paramcount.ParamcountError) as raised:
+        paramcount.count({"model_type": "gpt2"}, set={"n_layers": 24})
+    assert "n_layer" in str(raised.value)
