@@ -21,8 +21,9 @@ from ._errors import FalseClaimError
 #: comparison. Never a ``float``.
 Value = Union[int, Fraction, bool]
 
-#: A config: a path to a ``config.json`` (``str`` or ``os.PathLike``), a ``dict`` of config keys,
-#: or a transformers ``PretrainedConfig`` (anything with ``to_dict()``).
+#: A config: what the command line's ``--config`` takes (a ``config.json``, a model directory, a
+#: GGUF file, a Hub model id; ``str`` or ``os.PathLike``), a ``dict`` of config keys, or a
+#: transformers ``PretrainedConfig`` (anything with ``to_dict()``).
 ConfigLike = Union[str, "os.PathLike[str]", Mapping[str, Any], Any]
 
 #: Overrides: ``{"num_hidden_layers": 24}``, or ``"NAME=VALUE"`` strings as ``--set`` takes them.
@@ -244,8 +245,8 @@ def count(
 ) -> Value:
     """The exact parameter count of a model.
 
-    ``config`` is a path to a ``config.json``, a ``dict`` of its keys, or a transformers
-    ``PretrainedConfig``. Without ``formula``, the family comes from the config's ``model_type``
+    ``config`` is a ``config.json``, a model directory, a GGUF file or a Hub model id (as the
+    command line's ``--config``), a ``dict`` of config keys, or a transformers ``PretrainedConfig``. Without ``formula``, the family comes from the config's ``model_type``
     (the count transformers reports for the model); ``formula`` is a ``Formula``, a built-in name
     or a formula file's path. ``target`` picks another definition (``"non_embedding"``,
     ``"active"``); ``set`` overrides config keys.
