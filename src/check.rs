@@ -21,7 +21,7 @@ use crate::config::Lookup;
 use crate::error::Error;
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
-use crate::program::LoadError;
+use crate::program::{ConfigText, LoadError};
 use crate::syntax::{ExprId, ExprKind, Formula, StatementId, UnaryOp};
 
 pub use report::{
@@ -39,6 +39,8 @@ pub struct CheckOptions {
     pub scan: bool,
     /// `--config FILE`: names bind to its keys, as in `eval`.
     pub config: Option<String>,
+    /// A config given as JSON text (a library caller's dict); wins over `config`.
+    pub config_text: Option<ConfigText>,
     /// `--set NAME=VALUE`, in the order given (a later one wins).
     pub sets: Vec<String>,
     pub limits: Limits,

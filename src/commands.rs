@@ -182,6 +182,7 @@ impl InputArgs {
             limits: self.limits.limits(),
             revision: self.binding.revision.clone(),
             reject_unused_sets: !self.binding.allow_unused_set,
+            ..Request::default()
         }
     }
 }

@@ -25,6 +25,13 @@ pub enum FormulaSource {
     Text { name: String, text: String },
 }
 
+/// A config given as JSON text rather than as a file, shown under `name` in messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigText {
+    pub name: String,
+    pub text: String,
+}
+
 /// What a user asked for.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
@@ -33,6 +40,9 @@ pub struct Request {
     pub expression: Option<String>,
     /// `--config FILE`.
     pub config: Option<String>,
+    /// A config given as JSON text rather than a file (a library caller's dict); wins over
+    /// `config`.
+    pub config_text: Option<ConfigText>,
     /// `--set NAME=VALUE`, in the order given (a later one wins).
     pub sets: Vec<String>,
     /// `--target NAME`.
@@ -77,6 +87,16 @@ impl Request {
         self
     }
 
+    /// The model config as JSON text (`{"hidden_size": 768, ...}`), shown under `name` in
+    /// messages; wins over `config`.
+    pub fn config_json(mut self, name: impl Into<String>, text: impl Into<String>) -> Request {
+        self.config_text = Some(ConfigText {
+            name: name.into(),
+            text: text.into(),
+        });
+        self
+    }
+
     /// `NAME=VALUE` (a number, true/false or an expression); a later one wins.
     pub fn set(mut self, assignment: impl Into<String>) -> Request {
         self.sets.push(assignment.into());
@@ -105,7 +125,11 @@ impl Request {
 /// follow reads it from there (standard input cannot be read twice). A file it cannot read is left
 /// for `Program::load` to report.
 pub fn quick_value(request: &mut Request) -> Option<Value> {
-    if request.config.is_some() || !request.sets.is_empty() || request.target.is_some() {
+    if request.config.is_some()
+        || request.config_text.is_some()
+        || !request.sets.is_empty()
+        || request.target.is_some()
+    {
         return None;
     }
     let text = match (&request.formula, &request.expression) {
@@ -206,6 +230,28 @@ pub fn read_text_within(path: &str, max_bytes: usize) -> Result<String> {
         path: display_name(path),
         offset: e.utf8_error().valid_up_to(),
     })
+}
+
+/// Reads and parses a run's config into `sources`: JSON text given directly wins over `spec` (a
+/// `config.json`, a model directory, a GGUF file or a Hub id at `revision`, as `read_config` reads
+/// them).
+pub fn load_config(
+    sources: &mut Sources,
+    spec: Option<&str>,
+    text: Option<&ConfigText>,
+    revision: Option<&str>,
+    limits: &Limits,
+) -> Result<Option<Config>> {
+    let (name, text) = match (text, spec) {
+        (Some(given), _) => {
+            check_size(&given.name, &given.text, limits.max_input_bytes)?;
+            (given.name.clone(), given.text.clone())
+        }
+        (None, Some(spec)) => read_config(spec, revision, limits.max_input_bytes)?,
+        (None, None) => return Ok(None),
+    };
+    let source = sources.add(name, text);
+    Ok(Some(Config::parse(sources, source, limits.max_bits)?))
 }
 
 /// Refuses a text given directly (`-e`, `--set`, a library caller's text) past `max_bytes`.
@@ -432,23 +478,20 @@ impl Program {
         // `eval org/name` and `eval ./model-dir` name a model, not a formula: its config is read
         // and the family comes from its model_type.
         let (formula_source, config_source) = match (&request.formula, &request.config) {
-            (Some(FormulaSource::Named(name)), None) if names_a_model(name) => {
+            (Some(FormulaSource::Named(name)), None)
+                if request.config_text.is_none() && names_a_model(name) =>
+            {
                 (None, Some(name.clone()))
             }
             (formula, config) => (formula.clone(), config.clone()),
         };
-        let config = match &config_source {
-            Some(path) => {
-                let (name, text) = read_config(path, request.revision.as_deref(), max_bytes)?;
-                let source = formula.sources.add(name, text);
-                Some(Config::parse(
-                    &formula.sources,
-                    source,
-                    request.limits.max_bits,
-                )?)
-            }
-            None => None,
-        };
+        let config = load_config(
+            &mut formula.sources,
+            config_source.as_deref(),
+            request.config_text.as_ref(),
+            request.revision.as_deref(),
+            &request.limits,
+        )?;
 
         let mut builtin = None;
         let formula_source = match formula_source {

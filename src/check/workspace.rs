@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
 use crate::parser;
-use crate::program::{check_size, check_statement_count, read_config, LoadError};
+use crate::program::{check_size, check_statement_count, load_config, LoadError};
 use crate::syntax::{
     self, BinaryOp, ExprId, Formula, Node, SourceId, Sources, Span, StatementId, StatementKind,
     UnaryOp,
@@ -159,15 +159,13 @@ impl Workspace {
                 .add(format!("--set {name}"), value.to_string());
             parser::parse_override(&mut self.formula, source, name, max_depth)?;
         }
-        if let Some(path) = &options.config {
-            let (name, text) = read_config(path, None, max_bytes)?;
-            let source = self.formula.sources.add(name, text);
-            self.config = Some(Config::parse(
-                &self.formula.sources,
-                source,
-                options.limits.max_bits,
-            )?);
-        }
+        self.config = load_config(
+            &mut self.formula.sources,
+            options.config.as_deref(),
+            options.config_text.as_ref(),
+            None,
+            &options.limits,
+        )?;
         crate::link::link(&mut self.formula)?;
         check_statement_count(&self.formula, options.limits.max_definitions)
     }

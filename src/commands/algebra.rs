@@ -117,6 +117,7 @@ pub fn run_equiv(args: EquivArgs, sources: &mut Sources) -> Result<Outcome, Erro
             revision: args.binding.revision.clone(),
             // A --set applies to both sides, and may be read by one side only.
             reject_unused_sets: false,
+            ..Request::default()
         };
         programs.push(load_request(&request, sources)?);
     }

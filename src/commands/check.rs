@@ -69,6 +69,7 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
         },
         sets: args.binding.sets.clone(),
         limits: args.limits.limits(),
+        ..CheckOptions::default()
     };
     let report = check::check(&inputs, &options).map_err(|failure| {
         *sources = failure.sources;

@@ -84,6 +84,7 @@ pub fn run(args: &VerifyArgs, sources: &mut Sources) -> Result<bool, Error> {
         limits: Limits::default(),
         revision: args.revision.clone(),
         reject_unused_sets: true,
+        ..Request::default()
     };
     let tensors = checkpoint_inputs(args)?;
     let mut program = match Program::load(&request) {
