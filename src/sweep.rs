@@ -437,6 +437,220 @@ pub fn run(
     }
 }
 
+/// Points per chunk of a parallel CSV sweep: each thread computes and formats one chunk.
+const CHUNK: u64 = 1 << 15;
+
+/// As `run`, for CSV: the rows (no header) are handed to `out` as text, in grid order. Where the
+/// whole formula compiled, chunks of points are computed and formatted on `threads` threads; a
+/// chunk that meets a point beyond machine integers stops there, and the rest of that chunk is
+/// computed here, exactly. Returns `Ok(false)` (nothing written) when the formula did not compile:
+/// the caller then runs `run`.
+pub fn run_csv(
+    program: &Program,
+    axes: &[Axis],
+    parts: &[StatementId],
+    filter: Option<StatementId>,
+    threads: usize,
+    mut out: impl FnMut(&[u8]),
+) -> std::result::Result<bool, PointError> {
+    let scope = Scope::new(
+        &program.formula,
+        program.config.as_ref(),
+        program.limits.max_bits,
+    );
+    let mut overrides = Vec::with_capacity(axes.len());
+    for axis in axes {
+        match scope.override_of(&axis.name) {
+            Some(id) => overrides.push(id),
+            None => return Ok(false),
+        }
+    }
+    if program.limits.max_bits < 128 || axes.iter().any(Axis::is_empty) {
+        return Ok(false);
+    }
+    let dirty = dependents(&scope, &overrides);
+    let mut evaluator = Evaluator::new(&scope, program.limits);
+    let mut outputs = vec![program.target];
+    outputs.extend_from_slice(parts);
+    outputs.extend(filter);
+    let Some(tape) = compile_for(&mut evaluator, &scope, axes, &overrides, &dirty, &outputs) else {
+        return Ok(false);
+    };
+    let Some(machine) = axes.iter().map(MachineAxis::of).collect::<Option<Vec<_>>>() else {
+        return Ok(false);
+    };
+    let mut kinds: Vec<Kind> = machine.iter().map(|a| a.kind).collect();
+    kinds.extend(tape.output_kinds().iter().take(1 + parts.len()));
+    let total: u64 = axes.iter().map(Axis::len).product();
+    let lens: Vec<u64> = axes.iter().map(Axis::len).collect();
+    let shown = 1 + parts.len();
+    let threads = threads.max(1) as u64;
+    let mut start = 0u64;
+    while start < total {
+        let chunks: Vec<(u64, u64)> = (0..threads)
+            .map(|t| {
+                let a = (start + t * CHUNK).min(total);
+                (a, (a + CHUNK).min(total))
+            })
+            .filter(|(a, b)| a < b)
+            .collect();
+        let done: Vec<(Vec<u8>, Option<u64>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = chunks
+                .iter()
+                .map(|&(a, b)| {
+                    let (tape, machine, kinds, lens) = (&tape, &machine, &kinds, &lens);
+                    s.spawn(move || {
+                        csv_chunk(tape, machine, kinds, lens, a, b, shown, filter.is_some())
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| (Vec::new(), Some(u64::MAX))))
+                .collect()
+        });
+        for ((bytes, stopped), &(_, end)) in done.iter().zip(&chunks) {
+            out(bytes);
+            if let Some(from) = stopped {
+                let from = (*from).min(end);
+                // The points this chunk could not hold in machine integers, and the rest of it.
+                let mut row: Vec<Value> = Vec::new();
+                let mut text = Vec::new();
+                for flat in from..end {
+                    let point: Vec<Value> = axes
+                        .iter()
+                        .zip(digits_of(flat, &lens))
+                        .map(|(axis, i)| axis.value(i))
+                        .collect();
+                    evaluator.forget(&dirty);
+                    for (id, value) in overrides.iter().zip(&point) {
+                        evaluator.assume(*id, value.clone());
+                    }
+                    let failed = |error| PointError {
+                        point: axes
+                            .iter()
+                            .map(|a| a.name.clone())
+                            .zip(point.iter().cloned())
+                            .collect(),
+                        error,
+                    };
+                    row.clear();
+                    row.extend(point.iter().cloned());
+                    for &output in &outputs {
+                        row.push(evaluator.statement(output).map_err(failed)?);
+                    }
+                    let keep = match filter.map(|_| row.pop()) {
+                        None => true,
+                        Some(Some(Value::Bool(b))) => b,
+                        Some(other) => {
+                            let found = other.map_or("nothing".into(), |v| v.describe());
+                            return Err(failed(usage(
+                                format!("the --where condition is {found} here, not true or false"),
+                                "write a comparison: --where 'hidden_size % num_attention_heads == 0'",
+                            )));
+                        }
+                    };
+                    if keep {
+                        text.clear();
+                        for (i, value) in row.iter().enumerate() {
+                            if i > 0 {
+                                text.push(b',');
+                            }
+                            text.extend_from_slice(value.to_string().as_bytes());
+                        }
+                        text.push(b'\n');
+                        out(&text);
+                    }
+                }
+            }
+        }
+        start = chunks.last().map_or(total, |c| c.1);
+    }
+    Ok(true)
+}
+
+/// The axes' indices of the `flat`-th point (the last axis fastest).
+fn digits_of(mut flat: u64, lens: &[u64]) -> Vec<u64> {
+    let mut digits = vec![0; lens.len()];
+    for (digit, len) in digits.iter_mut().zip(lens).rev() {
+        *digit = flat % len;
+        flat /= len;
+    }
+    digits
+}
+
+/// One chunk of a parallel CSV sweep on machine integers: its rows as text, and the first point
+/// (flat index) the machine integers could not hold, where the chunk stopped.
+#[allow(clippy::too_many_arguments)]
+fn csv_chunk(
+    tape: &compiled::Tape,
+    machine: &[MachineAxis],
+    kinds: &[Kind],
+    lens: &[u64],
+    start: u64,
+    end: u64,
+    shown: usize,
+    filtered: bool,
+) -> (Vec<u8>, Option<u64>) {
+    let mut bytes = Vec::with_capacity(((end - start) * 24) as usize);
+    let mut narrow: Option<Vec<i64>> = tape.registers();
+    let mut wide: Vec<i128> = tape.registers().unwrap_or_default();
+    let mut index = digits_of(start, lens);
+    let mut point = vec![0i128; machine.len()];
+    let mut narrow_point = vec![0i64; machine.len()];
+    let mut computed: Vec<i128> = Vec::new();
+    let mut narrow_computed: Vec<i64> = Vec::new();
+    let mut digits = itoa::Buffer::new();
+    for flat in start..end {
+        let mut fits = narrow.is_some();
+        for (k, axis) in machine.iter().enumerate() {
+            let value = axis.value(index[k]);
+            point[k] = value;
+            match i64::try_from(value) {
+                Ok(v) => narrow_point[k] = v,
+                Err(_) => fits = false,
+            }
+        }
+        let narrow_ran = match (&mut narrow, fits) {
+            (Some(registers), true) => tape.run(registers, &narrow_point, &mut narrow_computed),
+            _ => false,
+        };
+        if narrow_ran {
+            computed.clear();
+            computed.extend(narrow_computed.iter().map(|v| i128::from(*v)));
+        } else if !tape.run(&mut wide, &point, &mut computed) {
+            return (bytes, Some(flat));
+        }
+        if !filtered || computed.last().is_some_and(|v| *v != 0) {
+            let values = point.iter().chain(&computed[..shown]);
+            for (i, (value, kind)) in values.zip(kinds).enumerate() {
+                if i > 0 {
+                    bytes.push(b',');
+                }
+                match kind {
+                    Kind::Int => match i64::try_from(*value) {
+                        Ok(small) => bytes.extend_from_slice(digits.format(small).as_bytes()),
+                        Err(_) => bytes.extend_from_slice(digits.format(*value).as_bytes()),
+                    },
+                    Kind::Bool => {
+                        bytes.extend_from_slice(if *value != 0 { b"true" } else { b"false" })
+                    }
+                }
+            }
+            bytes.push(b'\n');
+        }
+        // The next point: the last axis fastest.
+        for k in (0..index.len()).rev() {
+            index[k] += 1;
+            if index[k] < lens[k] {
+                break;
+            }
+            index[k] = 0;
+        }
+    }
+    (bytes, None)
+}
+
 /// The compiled tape for `outputs`, when the whole of them is within the compiled route and the
 /// evaluator has a value for each at the first point (the compiler asks it for the constant parts
 /// and the alternatives taken).

@@ -130,6 +130,21 @@ pub fn run(args: SweepArgs, sources: &mut Sources) -> Result<Outcome, Error> {
         rows: 0,
     };
     printer.start(&target, &axes, &args.parts);
+    // A plain CSV sweep runs on every core, its rows formatted where they are computed.
+    if args.format == FormatArg::Csv && near.is_none() && limit.is_none() && progress.is_none() {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let out = &mut printer.out;
+        match sweep::run_csv(&program, &axes, &parts, filter, threads, |bytes| {
+            out.write(bytes)
+        }) {
+            Ok(true) => {
+                printer.finish();
+                return Ok(Outcome::Success);
+            }
+            Ok(false) => {}
+            Err(failure) => return Err(point_failure(&mut printer.out, failure)),
+        }
+    }
     let mut nearest = near.map(|n| Nearest::new(n, limit.unwrap_or(DEFAULT_NEAREST), axes.len()));
     let mut seen: u64 = 0;
     let result = sweep::run(&program, &axes, &parts, filter, |row| {
@@ -154,16 +169,7 @@ pub fn run(args: SweepArgs, sources: &mut Sources) -> Result<Outcome, Error> {
         bar.finish_and_clear();
     }
     if let Err(failure) = result {
-        printer.out.flush();
-        let point: Vec<String> = failure
-            .point
-            .iter()
-            .map(|(name, value)| format!("{name}={value}"))
-            .collect();
-        if !point.is_empty() {
-            eprintln!("sweep: the formula has no value at {}:", point.join(", "));
-        }
-        return Err(failure.error);
+        return Err(point_failure(&mut printer.out, failure));
     }
     if let Some(nearest) = nearest {
         for (_, values) in nearest.sorted() {
@@ -172,6 +178,20 @@ pub fn run(args: SweepArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     }
     printer.finish();
     Ok(Outcome::Success)
+}
+
+/// The rows so far written out, the point named on standard error, and its error.
+fn point_failure(out: &mut Output, failure: sweep::PointError) -> Error {
+    out.flush();
+    let point: Vec<String> = failure
+        .point
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
+    if !point.is_empty() {
+        eprintln!("sweep: the formula has no value at {}:", point.join(", "));
+    }
+    failure.error
 }
 
 /// Rows `--near` keeps when `--limit` does not say.

@@ -268,6 +268,8 @@ struct Compiler<'a, 's> {
     ops: Vec<(Op, Kind)>,
     statements: HashMap<StatementId, (u32, Kind)>,
     varies: HashMap<(ExprId, StatementId), bool>,
+    /// Operations added so far, by their text, for sharing.
+    seen: HashMap<String, u32>,
     depth: usize,
 }
 
@@ -300,6 +302,7 @@ pub fn compile<'s>(
         ops: Vec::new(),
         statements: HashMap::new(),
         varies: HashMap::new(),
+        seen: HashMap::new(),
         depth: 0,
     };
     let mut results = Vec::new();
@@ -350,7 +353,7 @@ impl Reg {
         match self {
             Reg::Const(i) => i,
             Reg::Axis(i) => TAG | i,
-            Reg::Op(i) => 2 * TAG | i,
+            Reg::Op(i) => (2 * TAG) | i,
         }
     }
 
@@ -397,12 +400,42 @@ impl Compiler<'_, '_> {
         Some((Reg::Const(self.constants.len() as u32 - 1).encode(), kind))
     }
 
+    /// The value of a constant register.
+    fn known(&self, reg: u32) -> Option<i128> {
+        match Reg::decode(reg) {
+            Reg::Const(i) => self.constants.get(i as usize).copied(),
+            _ => None,
+        }
+    }
+
+    /// Adds an operation, unless it is an identity (`x + 0`, `x * 1`: a linear layer without bias
+    /// adds a constant 0) or the same operation on the same registers was added before (`A*D`
+    /// in q_proj and o_proj): then the register that holds it already.
     fn op(&mut self, op: Op, kind: Kind) -> Option<Compiled> {
+        let zero = |r| self.known(r) == Some(0);
+        let one = |r| self.known(r) == Some(1);
+        let identity = match op {
+            Op::Add(a, b) if zero(b) => Some(a),
+            Op::Add(a, b) if zero(a) => Some(b),
+            Op::Sub(a, b) if zero(b) => Some(a),
+            Op::Mul(a, b) if one(b) => Some(a),
+            Op::Mul(a, b) if one(a) => Some(b),
+            _ => None,
+        };
+        if let Some(reg) = identity {
+            return Some((reg, kind));
+        }
+        let key = format!("{op:?}");
+        if let Some(&reg) = self.seen.get(&key) {
+            return Some((reg, kind));
+        }
         if self.ops.len() >= MAX_OPS {
             return None;
         }
         self.ops.push((op, kind));
-        Some((Reg::Op(self.ops.len() as u32 - 1).encode(), kind))
+        let reg = Reg::Op(self.ops.len() as u32 - 1).encode();
+        self.seen.insert(key, reg);
+        Some((reg, kind))
     }
 
     fn statement(&mut self, id: StatementId) -> Option<Compiled> {
