@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
 use crate::program::LoadError;
-use crate::syntax::{ExprId, ExprKind, Formula, StatementId, UnaryOp};
+use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, StatementId, UnaryOp};
 
 pub use report::{
     Approximation, ClaimCheck, Diagnosis, FixTarget, FusedLiteral, Location, NumberFix,
@@ -178,19 +178,13 @@ fn ten_to(power: i64, limit: u64) -> Option<Number> {
         .ok()
 }
 
-fn judge(
-    computed: &Number,
-    mantissa: &Number,
-    literal: &str,
-    written: &clean::Approximation,
-    limit: u64,
-) -> Option<Judgement> {
-    // The last written digit fixes the precision: `6.7B` to 0.1B, `110M` to 10M, `108890112` to 1.
+/// The power of ten of a number's last written digit: `6.7` → -1, `110` → 1, `108890112` → 0.
+fn last_digit_power(literal: &str) -> Option<i64> {
     let (digits, exponent) = match literal.find(['e', 'E']) {
         Some(at) => (&literal[..at], literal[at + 1..].parse::<i64>().ok()?),
         None => (literal, 0),
     };
-    let precision = match digits.split_once('.') {
+    Some(match digits.split_once('.') {
         Some((_, fraction)) => exponent - fraction.len() as i64,
         None => {
             let significant = digits.trim_start_matches('0');
@@ -202,7 +196,30 @@ fn judge(
                     zeros as i64
                 }
         }
-    };
+    })
+}
+
+fn absolute(n: &Number) -> Number {
+    if n.is_negative() {
+        n.neg()
+    } else {
+        n.clone()
+    }
+}
+
+fn judge(
+    computed: &Number,
+    mantissa: &Number,
+    literal: &str,
+    written: &clean::Approximation,
+    limit: u64,
+) -> Option<Judgement> {
+    // A round number that is exactly right is simply right.
+    if written.implicit && computed == mantissa {
+        return None;
+    }
+    // The last written digit fixes the precision: `6.7B` to 0.1B, `110M` to 10M, `108890112` to 1.
+    let precision = last_digit_power(literal)?;
     let half = |scale: &Number| -> Option<Number> {
         scale
             .mul(&ten_to(precision, limit)?, limit)
@@ -210,16 +227,18 @@ fn judge(
             .div(&Number::from_i64(2), limit)
             .ok()
     };
-    let within = |scale: &Number| -> Option<(Number, Number, bool)> {
+    // Rounded: within half a last digit. Truncated (`65.2B` for 65,285,660,672): the exact value
+    // cut after the last digit written, so at least the claim and less than one digit more.
+    let within = |scale: &Number| -> Option<(Number, Number, bool, bool)> {
         let claimed = mantissa.mul(scale, limit).ok()?;
         let tolerance = half(scale)?;
         let difference = computed.sub(&claimed, limit).ok()?;
-        let distance = if difference.is_negative() {
-            difference.neg()
-        } else {
-            difference
-        };
-        Some((claimed, tolerance.clone(), distance <= tolerance))
+        let rounded = absolute(&difference) <= tolerance;
+        let step = tolerance.mul(&Number::from_i64(2), limit).ok()?;
+        let magnitude = absolute(computed).sub(&absolute(&claimed), limit).ok()?;
+        let same_sign = computed.is_negative() == claimed.is_negative();
+        let truncated = same_sign && !magnitude.is_negative() && magnitude < step;
+        Some((claimed, tolerance, rounded, truncated))
     };
     let (decimal_scale, binary_scale) = match written.unit {
         Some(unit) => (
@@ -235,37 +254,162 @@ fn judge(
         ),
         None => (Number::from_i64(1), None),
     };
-    let approximation = |scale: &Number, tolerance: Number| Approximation {
+    let approximation = |scale: &Number, tolerance: Number, truncated: bool| Approximation {
         written: written.written.clone(),
         unit: written.unit.map(|u| u.name.to_string()),
         scale: scale.clone(),
         tolerance,
+        truncated,
     };
-    let (claimed, tolerance, holds) = within(&decimal_scale)?;
-    if holds {
+    let (claimed, tolerance, rounded, truncated) = within(&decimal_scale)?;
+    if rounded || truncated {
         return Some(Judgement {
             claimed,
-            approximation: approximation(&decimal_scale, tolerance),
+            approximation: approximation(&decimal_scale, tolerance, !rounded),
             status: Status::ApproximatelyHolds {
                 binary_units: false,
             },
         });
     }
     if let Some(binary_scale) = &binary_scale {
-        let (binary_claimed, binary_tolerance, binary_holds) = within(binary_scale)?;
-        if binary_holds {
+        let (binary_claimed, binary_tolerance, binary_rounded, binary_truncated) =
+            within(binary_scale)?;
+        if binary_rounded || binary_truncated {
             return Some(Judgement {
                 claimed: binary_claimed,
-                approximation: approximation(binary_scale, binary_tolerance),
+                approximation: approximation(binary_scale, binary_tolerance, !binary_rounded),
                 status: Status::ApproximatelyHolds { binary_units: true },
             });
         }
     }
     Some(Judgement {
         claimed,
-        approximation: approximation(&decimal_scale, tolerance),
+        approximation: approximation(&decimal_scale, tolerance, false),
         status: Status::False,
     })
+}
+
+/// The numbers of a link (not through the names it uses) that were written as approximations:
+/// with a unit, or after `≈`.
+fn approximate_literals(workspace: &Workspace, link: ExprId) -> Vec<ExprId> {
+    let formula = &workspace.formula;
+    let mut found = Vec::new();
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        if found.len() > 1000 {
+            break;
+        }
+        match formula.kind(id) {
+            ExprKind::Number { .. } => {
+                if workspace
+                    .approximation_at(formula.expr(id).span)
+                    .is_some_and(|a| !a.implicit)
+                {
+                    found.push(id);
+                }
+            }
+            _ => stack.extend(formula.children(id)),
+        }
+    }
+    found
+}
+
+/// Whether a link only adds and multiplies (so its value grows with each of its numbers).
+fn increasing(formula: &Formula, link: ExprId) -> bool {
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        match formula.kind(id) {
+            ExprKind::Binary(BinaryOp::Add | BinaryOp::Mul | BinaryOp::ImplicitMul, l, r) => {
+                stack.push(l);
+                stack.push(r);
+            }
+            ExprKind::Binary(BinaryOp::Pow, l, _) => stack.push(l),
+            ExprKind::Group(inner) => stack.push(inner),
+            ExprKind::Number { .. } | ExprKind::Name(_) => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// A claimed link that is an expression of approximate numbers (`= 67M + 134M`): it holds when
+/// the computed value lies between its values with every number rounded down and up (or, for
+/// truncation, between the numbers as written and one last digit more).
+fn judge_expression(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    computed: &Number,
+    claimed: &Number,
+) -> Option<Result<Judgement, String>> {
+    let literals = approximate_literals(workspace, link);
+    if literals.is_empty() {
+        return None;
+    }
+    let limit = workspace.limits.max_bits;
+    let mut written = Vec::new();
+    for id in &literals {
+        let ExprKind::Number { text } = workspace.formula.kind(*id) else {
+            return None;
+        };
+        let half = ten_to(last_digit_power(text)?, limit)?
+            .div(&Number::from_i64(2), limit)
+            .ok()?;
+        let Ok(Value::Number(value)) = workspace.evaluate(*id, within) else {
+            return None;
+        };
+        written.push((*id, value, half));
+    }
+    let mut shifted = |halves: i64| -> Option<Number> {
+        let mark = workspace.mark();
+        for (id, value, half) in &written {
+            let offset = half.mul(&Number::from_i64(halves), limit).ok()?;
+            let moved = value.add(&offset, limit).ok()?;
+            let span = workspace.formula.expr(*id).span;
+            let node = workspace.number_kind(&moved, span);
+            workspace.replace(*id, node);
+        }
+        let result = workspace.evaluate(link, within);
+        workspace.rollback(mark);
+        match result {
+            Ok(Value::Number(n)) => Some(n),
+            _ => None,
+        }
+    };
+    let low = shifted(-1)?;
+    let high = shifted(1)?;
+    let cut_high = shifted(2)?;
+    let between = |a: &Number, b: &Number| {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        lo <= computed && computed <= hi
+    };
+    let rounded = between(&low, &high);
+    let truncated = !rounded && between(claimed, &cut_high) && computed != &cut_high;
+    let tolerance = high.sub(claimed, limit).ok()?;
+    let approximation = Approximation {
+        written: workspace.display(workspace.formula.expr(link).span),
+        unit: None,
+        scale: Number::from_i64(1),
+        tolerance,
+        truncated,
+    };
+    let status = if rounded || truncated {
+        Status::ApproximatelyHolds {
+            binary_units: false,
+        }
+    } else if increasing(&workspace.formula, link) {
+        Status::False
+    } else {
+        return Some(Err(
+            "its approximate numbers are subtracted or divided, so rounding them does not bound it"
+                .to_string(),
+        ));
+    };
+    Some(Ok(Judgement {
+        claimed: claimed.clone(),
+        approximation,
+        status,
+    }))
 }
 
 /// One comparison of a chain: the link computed, the link claimed, and why it has no values if so.
@@ -310,8 +454,18 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 && matches!(formula.kind(links[0]), ExprKind::Name(_))
                 && matches!(results[0], Err(Error::UnknownName { .. }));
             let first = usize::from(labelled);
+            // A claim is compared with the link before it, preferring one written exactly: after
+            // `= 67M + 134M`, an exact `= 201,326,592` is checked against the formula, not the
+            // rounded sum.
+            let approximate: Vec<bool> = links
+                .iter()
+                .map(|l| !approximate_literals(workspace, *l).is_empty())
+                .collect();
             for k in first + 1..links.len() {
-                let previous = (first..k).rev().find(|j| results[*j].is_ok());
+                let previous = (first..k)
+                    .rev()
+                    .find(|j| results[*j].is_ok() && !approximate[*j])
+                    .or_else(|| (first..k).rev().find(|j| results[*j].is_ok()));
                 let (j, failure) = match (&results[k], previous) {
                     (Ok(_), Some(j)) => (j, None),
                     (Ok(_), None) => match &results[k - 1] {
@@ -378,6 +532,19 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
         ) else {
             continue;
         };
+        if let Some(written) =
+            bare_literal(formula, comparison.claimed).and_then(|literal| workspace.memory(literal))
+        {
+            check.claimed_text = written.clone();
+            check.status = Status::NotEvaluated {
+                reason: format!(
+                    "`{written}` is a memory size, not a count of parameters: the bytes per parameter, and whether a kilobyte is 1000 or 1024 bytes, are not known"
+                ),
+                unknown_names: Vec::new(),
+            };
+            checks.push(check);
+            continue;
+        }
         let approximate = bare_literal(formula, comparison.claimed).and_then(|literal| {
             let written = workspace.approximation(literal)?;
             let ExprKind::Number { text } = formula.kind(literal) else {
@@ -388,6 +555,24 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 _ => None,
             }
         });
+        let approximate = match (approximate, &computed, &claimed) {
+            (Some(judgement), _, _) => Some(judgement),
+            (None, Value::Number(c), Value::Number(m)) => {
+                match judge_expression(workspace, comparison.claimed, comparison.statement, c, m) {
+                    Some(Ok(judgement)) => Some(judgement),
+                    Some(Err(reason)) => {
+                        check.status = Status::NotEvaluated {
+                            reason,
+                            unknown_names: Vec::new(),
+                        };
+                        checks.push(check);
+                        continue;
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
         let claimed = match &approximate {
             Some(judgement) => Value::Number(judgement.claimed.clone()),
             None => claimed,

@@ -52,6 +52,9 @@ pub struct Approximation {
     pub scale: Number,
     /// How far the computed value may be from the claim and still round to it.
     pub tolerance: Number,
+    /// The claim holds only as the exact value cut off after the digits written (`65.2B` for
+    /// 65,285,660,672), not rounded.
+    pub truncated: bool,
 }
 
 /// One literal of a fused-number repair.
@@ -311,7 +314,8 @@ impl Report {
     ///     "unknown_names": ["x"],
     ///     "binary_units": false,               // approximately holds only with M = 2^20 etc.
     ///     "approximation": null | {"written": "110M", "unit": "M" | null,
-    ///                              "scale": "1000000", "tolerance": "5000000"},
+    ///                              "scale": "1000000", "tolerance": "5000000",
+    ///                              "truncated": false},  // holds only truncated, not rounded
     ///     "diagnoses": [ ... ]
     ///   }],
     ///   "summary": {"claims": 3, "hold": 1, "false": 1, "approximately_hold": 0, "not_evaluated": 1},
@@ -399,6 +403,11 @@ fn render_claim(out: &mut String, claim: &ClaimCheck, paint: &Paint) {
                 "  read as {} = {} (a 1024-based {unit}); rounding allows ±{}\n",
                 a.written,
                 grouped_value(claim.claimed.as_ref().unwrap_or(&Value::Bool(false))),
+                readable(&a.tolerance)
+            )
+        } else if a.truncated {
+            format!(
+                "  holds when truncated to the digits written (rounding allows ±{})\n",
                 readable(&a.tolerance)
             )
         } else {
@@ -596,6 +605,7 @@ fn claim_json(claim: &ClaimCheck) -> Json {
                     "unit": a.unit,
                     "scale": a.scale.to_plain_string(),
                     "tolerance": a.tolerance.to_plain_string(),
+                    "truncated": a.truncated,
                 }),
                 None => Json::Null,
             },

@@ -12,8 +12,10 @@
 //! becomes spaces, line breaks stay), which is parsed as one formula file: spans point into the
 //! original document, and names defined by one formula bind in the others.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
+use super::clean;
 use crate::parser;
 use crate::syntax::{ExprId, ExprKind, Formula, StatementKind, UnaryOp};
 
@@ -50,7 +52,7 @@ const MAX_PIECE: usize = 64 * 1024;
 /// How many starting points of one piece are tried.
 const MAX_STARTS: usize = 64;
 
-const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾";
+const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
 
 /// Joins a line that begins with `=` to the line before it, so that an article's
 /// `total = a + b` / `      = 108890112` layout reads as one chain. Bytes keep their places.
@@ -95,7 +97,7 @@ fn classify(c: char) -> Kind {
     }
 }
 
-fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
+fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
     let bytes = text.as_bytes();
     let digit_at = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
     let word_at = |at: usize| {
@@ -131,6 +133,12 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
                         }
                     }
                 }
+                // `1.3万`, `6.7 billion`: the unit is part of the number.
+                if let Some((_, _, unit_end)) = clean::unit_after(text, padding, end) {
+                    if unit_end <= line.end {
+                        end = unit_end;
+                    }
+                }
             }
             Kind::Name => loop {
                 while end < line.end && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
@@ -143,6 +151,16 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
                 }
             },
             Kind::Operator if c == '*' && bytes.get(end) == Some(&b'*') => end += 1,
+            // `!=`, `<=`, `>=` compare, in the condition of an `if`.
+            Kind::Other if matches!(c, '!' | '<' | '>') && bytes.get(end) == Some(&b'=') => {
+                tokens.push(Token {
+                    kind: Kind::Operator,
+                    start: at,
+                    end: end + 1,
+                });
+                at = end + 1;
+                continue;
+            }
             Kind::Equals if bytes.get(end) == Some(&b'=') => {
                 // `==` is a comparison, not a claim.
                 end += 1;
@@ -167,20 +185,27 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
 }
 
 /// Cuts a line's tokens into pieces at prose: other characters, and a space between two words.
-fn pieces(tokens: &[Token]) -> Vec<Vec<Token>> {
+fn pieces(text: &str, tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut pieces = Vec::new();
     let mut current: Vec<Token> = Vec::new();
     let mut spaced = false;
+    // After `if`, words are the condition and the branches (`if tied then 0 else V*H`).
+    let mut conditional = false;
     for token in tokens {
         match token.kind {
             Kind::Other => {
                 pieces.push(std::mem::take(&mut current));
                 spaced = false;
+                conditional = false;
             }
             Kind::Space => spaced = true,
             kind => {
                 let previous = current.last().map(|t| t.kind);
+                if kind == Kind::Name && &text[token.start..token.end] == "if" {
+                    conditional = true;
+                }
                 let gap = spaced
+                    && !conditional
                     && matches!(previous, Some(Kind::Number | Kind::Name | Kind::Close))
                     && matches!(kind, Kind::Number | Kind::Name | Kind::Open);
                 if gap {
@@ -192,12 +217,63 @@ fn pieces(tokens: &[Token]) -> Vec<Vec<Token>> {
         }
     }
     pieces.push(current);
-    pieces.retain(|p| p.iter().any(|t| t.kind == Kind::Equals));
-    pieces
+    let mut balanced = Vec::new();
+    for piece in pieces {
+        balanced.extend(split_unmatched(piece));
+    }
+    balanced.retain(|p| p.iter().any(|t| t.kind == Kind::Equals));
+    balanced
+}
+
+/// Cuts a piece at brackets that do not match within it (`4H(即 4 × 768 = 3072` is a formula
+/// after an opened aside) and at brackets around an `=` (`(768*768+768 = 590592)` is a claim in
+/// brackets).
+fn split_unmatched(piece: Vec<Token>) -> Vec<Vec<Token>> {
+    let mut unmatched = vec![false; piece.len()];
+    // Each open bracket, and whether an `=` stands directly inside it (never inside a formula).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    for (i, token) in piece.iter().enumerate() {
+        match token.kind {
+            Kind::Open => open.push((i, false)),
+            Kind::Equals => {
+                if let Some(last) = open.last_mut() {
+                    last.1 = true;
+                }
+            }
+            Kind::Close => match open.pop() {
+                Some((start, true)) => {
+                    unmatched[start] = true;
+                    unmatched[i] = true;
+                }
+                Some(_) => {}
+                None => unmatched[i] = true,
+            },
+            _ => {}
+        }
+    }
+    for (i, _) in open {
+        unmatched[i] = true;
+    }
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for (token, cut) in piece.into_iter().zip(unmatched) {
+        if cut {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(token);
+        }
+    }
+    out.push(current);
+    out
 }
 
 /// Finds the formulas of a (cleaned, joined) document.
-pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
+pub fn fragments(
+    text: &str,
+    padding: &[bool],
+    approximate: &HashSet<usize>,
+    max_depth: usize,
+) -> Vec<Fragment> {
     let mut found = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -206,14 +282,14 @@ pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
         if !line.contains(['=', '＝']) {
             continue;
         }
-        for mut piece in pieces(&tokenize(text, range)) {
+        for mut piece in pieces(text, &tokenize(text, padding, range)) {
             while piece
                 .last()
                 .is_some_and(|t| matches!(t.kind, Kind::Equals | Kind::Operator | Kind::Open))
             {
                 piece.pop();
             }
-            if let Some(fragment) = first_formula(text, &piece, max_depth) {
+            if let Some(fragment) = first_formula(text, &piece, approximate, max_depth) {
                 found.push(fragment);
             }
         }
@@ -222,7 +298,12 @@ pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
 }
 
 /// The longest tail of `piece` that parses as a formula, if any.
-fn first_formula(text: &str, piece: &[Token], max_depth: usize) -> Option<Fragment> {
+fn first_formula(
+    text: &str,
+    piece: &[Token],
+    approximate: &HashSet<usize>,
+    max_depth: usize,
+) -> Option<Fragment> {
     let end = piece.last()?.end;
     if end - piece.first()?.start > MAX_PIECE {
         return None;
@@ -249,20 +330,33 @@ fn first_formula(text: &str, piece: &[Token], max_depth: usize) -> Option<Fragme
         let [statement] = statements[..] else {
             continue;
         };
-        return accept(&formula, statement).map(|claims| Fragment { range, claims });
+        let rounded = |link: ExprId| {
+            approximate.contains(&(range.start + formula.expr(link).span.start as usize))
+        };
+        return accept(&formula, statement, rounded).map(|claims| Fragment { range, claims });
     }
     None
 }
 
 /// Whether a parsed piece is a formula: `Some(true)` when its `=` links are claims, `Some(false)`
 /// when it only binds a name, `None` when it is not a formula at all.
-fn accept(formula: &Formula, statement: crate::syntax::StatementId) -> Option<bool> {
+fn accept(
+    formula: &Formula,
+    statement: crate::syntax::StatementId,
+    rounded: impl Fn(ExprId) -> bool,
+) -> Option<bool> {
     let statement = formula.statement(statement);
     let links: Vec<ExprId> = std::iter::once(statement.value())
         .chain(statement.claims().iter().copied())
         .collect();
-    let claims = links.iter().any(|l| is_bare_number(formula, *l))
-        && links.iter().any(|l| has_operator(formula, *l));
+    // `65,285,660,672 ≈ 65.2B` claims a rounding without an operator.
+    let rounding = matches!(statement.kind, StatementKind::Expression { .. })
+        && links.len() > 1
+        && links.iter().all(|l| is_bare_number(formula, *l))
+        && links[1..].iter().any(|l| rounded(*l));
+    let claims = rounding
+        || links.iter().any(|l| is_bare_number(formula, *l))
+            && links.iter().any(|l| has_operator(formula, *l));
     match (&statement.kind, claims) {
         (_, true) => Some(true),
         (StatementKind::Definition(_), false) => Some(false),
@@ -320,7 +414,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<&str> {
         let text_ref = text;
-        fragments(text, 1000)
+        fragments(text, &[], &HashSet::new(), 1000)
             .into_iter()
             .map(|f| &text_ref[f.range])
             .collect()

@@ -38,6 +38,8 @@ pub struct Workspace {
     /// documents and `-e`); the formula's sources hold the originals.
     parsed: HashMap<SourceId, String>,
     approximations: HashMap<(SourceId, usize), Approximation>,
+    /// Claimed memory sizes (`54MB`), by where the number starts: as written.
+    memory: HashMap<(SourceId, usize), String>,
     /// Bytes of cleaned sources that are padding, not text.
     padding: HashMap<SourceId, Vec<bool>>,
     /// The sources whose claims are checked, in order.
@@ -68,6 +70,7 @@ impl Workspace {
             limits: options.limits,
             parsed: HashMap::new(),
             approximations: HashMap::new(),
+            memory: HashMap::new(),
             padding: HashMap::new(),
             checked: Vec::new(),
             lenient: HashSet::new(),
@@ -91,7 +94,10 @@ impl Workspace {
         }
         workspace.formula.sources = sources;
         match loaded {
-            Ok(()) => Ok(workspace),
+            Ok(()) => {
+                workspace.bind_units();
+                Ok(workspace)
+            }
             Err(error) => Err(LoadError {
                 error,
                 sources: workspace.formula.sources,
@@ -121,12 +127,14 @@ impl Workspace {
                 CheckInput::Text { name, text } => {
                     let cleaned = clean::clean(text);
                     let joined = scan::join_continuations(&cleaned.text);
-                    let found = scan::fragments(&joined, max_depth);
+                    let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
+                    let found = scan::fragments(&joined, &cleaned.padding, &rounded, max_depth);
                     let (combined, found) = settle(&joined, found, max_depth);
                     let source = self.formula.sources.add(name.clone(), combined);
                     originals.insert(source, text.clone());
                     self.parsed.insert(source, joined);
                     self.remember(source, cleaned.approximations);
+                    self.remember_memory(source, cleaned.memory);
                     self.padding.insert(source, cleaned.padding);
                     self.checked.push(source);
                     self.lenient.insert(source);
@@ -141,6 +149,7 @@ impl Workspace {
                     originals.insert(source, text.clone());
                     self.parsed.insert(source, cleaned.text);
                     self.remember(source, cleaned.approximations);
+                    self.remember_memory(source, cleaned.memory);
                     self.padding.insert(source, cleaned.padding);
                     self.checked.push(source);
                     self.lenient.insert(source);
@@ -180,6 +189,76 @@ impl Workspace {
                 .into_iter()
                 .map(|(at, approximation)| ((source, at), approximation)),
         );
+    }
+
+    fn remember_memory(&mut self, source: SourceId, memory: HashMap<usize, String>) {
+        self.memory.extend(
+            memory
+                .into_iter()
+                .map(|(at, written)| ((source, at), written)),
+        );
+    }
+
+    /// A unit written after a number in pasted text (`201M`, `1.3万`, `6.7 billion`) is read by the
+    /// grammar as a name multiplied in; where the text and the config do not define that name, it
+    /// is the unit's exact scale.
+    fn bind_units(&mut self) {
+        let defined: HashSet<String> = self
+            .formula
+            .statement_ids()
+            .filter_map(|id| match &self.formula.statement(id).kind {
+                StatementKind::Definition(d) => Some(d.name.clone()),
+                StatementKind::Override { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut units = Vec::new();
+        for index in 0..self.formula.exprs.len() {
+            let id = ExprId(index as u32);
+            let syntax::ExprKind::Name(name) = self.formula.kind(id) else {
+                continue;
+            };
+            let Some(unit) = clean::unit_named(name) else {
+                continue;
+            };
+            let span = self.formula.expr(id).span;
+            if !self.padding.contains_key(&span.source) || defined.contains(name) {
+                continue;
+            }
+            let configured = self.config.as_ref().is_some_and(|c| {
+                !matches!(
+                    c.lookup(name, self.limits.max_bits),
+                    crate::config::Lookup::Absent
+                )
+            });
+            let text = self.parsed_text(span.source);
+            let before = text
+                .get(..span.start as usize)
+                .map(|t| t.trim_end_matches([' ', '\u{a0}']));
+            if configured || !before.is_some_and(|t| t.ends_with(|c: char| c.is_ascii_digit())) {
+                continue;
+            }
+            units.push((id, unit));
+        }
+        for (id, unit) in units {
+            let node = self
+                .formula
+                .number_node(&format!("1{}", "0".repeat(unit.decimal_power as usize)));
+            if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
+                expr.node = node;
+            }
+        }
+    }
+
+    /// The memory size claimed at a number (`54MB`), as written.
+    pub fn memory(&self, literal: ExprId) -> Option<&String> {
+        let span = self.formula.expr(literal).span;
+        self.memory.get(&(span.source, span.start as usize))
+    }
+
+    /// The approximation written at any number, claimed or not.
+    pub fn approximation_at(&self, span: Span) -> Option<&Approximation> {
+        self.approximations.get(&(span.source, span.start as usize))
     }
 
     /// A scanned formula that only binds names (`H = 768`, `a = b = c`) makes no claims.
@@ -260,7 +339,7 @@ impl Workspace {
             if padding.is_some_and(|p| p.get(at) == Some(&true)) {
                 continue;
             }
-            if c == '_' && original.get(at) == Some(&b',') {
+            if c == '_' && original.get(at) != Some(&b'_') {
                 out.push(',');
             } else {
                 out.push(c);
