@@ -77,10 +77,11 @@ pub fn check(inputs: &[CheckInput], options: &CheckOptions) -> Result<Report, Lo
     }
     let mut report = Report::default();
     for group in groups {
-        let mut workspace = Workspace::build(&group, options)?;
-        report.extend(Report {
-            claims: check_claims(&mut workspace),
-        });
+        for mut workspace in Workspace::build_all(&group, options)? {
+            report.extend(Report {
+                claims: check_claims(&mut workspace),
+            });
+        }
     }
     Ok(report)
 }
@@ -451,6 +452,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 links.iter().map(|l| evaluator.expr(*l, id)).collect();
             // `total = (...) = 108890112` typed as `-e` or found in prose: `total` names the chain.
             let labelled = workspace.lenient.contains(&statement.span.source)
+                && links.len() > 2
                 && matches!(formula.kind(links[0]), ExprKind::Name(_))
                 && matches!(results[0], Err(Error::UnknownName { .. }));
             let first = usize::from(labelled);

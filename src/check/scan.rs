@@ -26,6 +26,37 @@ pub struct Fragment {
     /// Whether its `=` links are claims; a bare binding (`H = 768`) or a chain of names only
     /// defines names.
     pub claims: bool,
+    /// The name it defines, if it is a definition.
+    pub defines: Option<String>,
+}
+
+/// The document's formulas in runs that define each name once: a text that binds `d` for GPT-2
+/// and later again for GPT-3 is read as two, the second starting with the first's other
+/// definitions (as bindings only, their claims already checked).
+pub fn segments(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
+    let mut out = Vec::new();
+    let mut current: Vec<Fragment> = Vec::new();
+    let mut names = HashSet::new();
+    for fragment in fragments {
+        if let Some(name) = &fragment.defines {
+            if names.contains(name) {
+                let carried: Vec<Fragment> = current
+                    .iter()
+                    .filter(|c| c.defines.as_ref().is_some_and(|d| d != name))
+                    .map(|c| Fragment {
+                        claims: false,
+                        ..c.clone()
+                    })
+                    .collect();
+                names = carried.iter().filter_map(|c| c.defines.clone()).collect();
+                out.push(std::mem::replace(&mut current, carried));
+            }
+            names.insert(name.clone());
+        }
+        current.push(fragment);
+    }
+    out.push(current);
+    out
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,12 +196,26 @@ fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
                 // `==` is a comparison, not a claim.
                 end += 1;
                 tokens.push(Token {
-                    kind: Kind::Other,
+                    kind: Kind::Operator,
                     start: at,
                     end,
                 });
                 at = end;
                 continue;
+            }
+            // A quoted value compared in a condition (`ffp == "relu"`).
+            Kind::Other if c == '"' => {
+                if let Some(close) = text[end..line.end].find(['"', '\n']) {
+                    if text[end + close..].starts_with('"') && close <= 64 {
+                        tokens.push(Token {
+                            kind: Kind::Name,
+                            start: at,
+                            end: end + close + 1,
+                        });
+                        at = end + close + 1;
+                        continue;
+                    }
+                }
             }
             _ => {}
         }
@@ -333,7 +378,15 @@ fn first_formula(
         let rounded = |link: ExprId| {
             approximate.contains(&(range.start + formula.expr(link).span.start as usize))
         };
-        return accept(&formula, statement, rounded).map(|claims| Fragment { range, claims });
+        let defines = match &formula.statement(statement).kind {
+            StatementKind::Definition(d) => Some(d.name.clone()),
+            _ => None,
+        };
+        return accept(&formula, statement, rounded).map(|claims| Fragment {
+            range,
+            claims,
+            defines,
+        });
     }
     None
 }

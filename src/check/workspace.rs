@@ -64,6 +64,35 @@ fn display_name(path: &str) -> String {
 impl Workspace {
     /// Parses `inputs` into one formula, with the config and `--set` of `options`.
     pub fn build(inputs: &[&CheckInput], options: &CheckOptions) -> Result<Workspace, LoadError> {
+        Workspace::build_segment(inputs, options, None)
+    }
+
+    /// The workspaces of a group: one, or for a scanned document one per run of formulas that
+    /// defines each name once (`scan::segments`).
+    pub fn build_all(
+        inputs: &[&CheckInput],
+        options: &CheckOptions,
+    ) -> Result<Vec<Workspace>, LoadError> {
+        if let [CheckInput::Text { text, .. }] = inputs {
+            if options.scan {
+                let document = read_document(text, options.limits.max_depth);
+                let segments = scan::segments(document.fragments);
+                if segments.len() > 1 {
+                    return segments
+                        .iter()
+                        .map(|segment| Workspace::build_segment(inputs, options, Some(segment)))
+                        .collect();
+                }
+            }
+        }
+        Ok(vec![Workspace::build(inputs, options)?])
+    }
+
+    fn build_segment(
+        inputs: &[&CheckInput],
+        options: &CheckOptions,
+        segment: Option<&[Fragment]>,
+    ) -> Result<Workspace, LoadError> {
         let mut workspace = Workspace {
             formula: Formula::new(),
             config: None,
@@ -79,7 +108,7 @@ impl Workspace {
             atoms: HashMap::new(),
         };
         let mut originals = HashMap::new();
-        let loaded = workspace.load(inputs, options, &mut originals);
+        let loaded = workspace.load(inputs, options, segment, &mut originals);
         // Spans are byte offsets, the same in the cleaned and the original text: show the original.
         let mut sources = Sources::new();
         for (id, source) in workspace.formula.sources.iter() {
@@ -109,6 +138,7 @@ impl Workspace {
         &mut self,
         inputs: &[&CheckInput],
         options: &CheckOptions,
+        segment: Option<&[Fragment]>,
         originals: &mut HashMap<SourceId, String>,
     ) -> Result<()> {
         let max_depth = options.limits.max_depth;
@@ -125,11 +155,15 @@ impl Workspace {
                     parser::parse_file(&mut self.formula, source, max_depth)?;
                 }
                 CheckInput::Text { name, text } => {
-                    let cleaned = clean::clean(text);
-                    let joined = scan::join_continuations(&cleaned.text);
-                    let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
-                    let found = scan::fragments(&joined, &cleaned.padding, &rounded, max_depth);
-                    let (combined, found) = settle(&joined, found, max_depth);
+                    let Document {
+                        cleaned,
+                        joined,
+                        fragments,
+                    } = read_document(text, max_depth);
+                    let (combined, found) = match segment {
+                        Some(segment) => (scan::combine(&joined, segment), segment.to_vec()),
+                        None => (scan::combine(&joined, &fragments), fragments),
+                    };
                     let source = self.formula.sources.add(name.clone(), combined);
                     originals.insert(source, text.clone());
                     self.parsed.insert(source, joined);
@@ -153,7 +187,8 @@ impl Workspace {
                     self.padding.insert(source, cleaned.padding);
                     self.checked.push(source);
                     self.lenient.insert(source);
-                    parser::parse_inline(&mut self.formula, source, max_depth)?;
+                    let statement = parser::parse_inline(&mut self.formula, source, max_depth)?;
+                    self.claim_of_expression(statement)?;
                 }
             }
         }
@@ -189,6 +224,32 @@ impl Workspace {
                 .into_iter()
                 .map(|(at, approximation)| ((source, at), approximation)),
         );
+    }
+
+    /// In `-e`, `total = 125M` claims something about `total`: a name on the left is an
+    /// expression to evaluate, never a new definition. An `-e` with no claim is a mistake.
+    fn claim_of_expression(&mut self, id: StatementId) -> Result<()> {
+        let span = self.formula.statement(id).span;
+        if let StatementKind::Definition(d) = &self.formula.statement(id).kind {
+            let (name, name_span, value, claims) =
+                (d.name.clone(), d.name_span, d.value, d.claims.clone());
+            let node = self.formula.name_node(&name);
+            let named = self.formula.push_expr(node, name_span);
+            self.formula.statements[id.0 as usize].kind = StatementKind::Expression {
+                value: named,
+                claims: std::iter::once(value).chain(claims).collect(),
+            };
+        }
+        if self.formula.statement(id).claims().is_empty() {
+            return Err(Error::Usage {
+                message: format!(
+                    "`-e {}` claims nothing",
+                    self.formula.sources.get(span.source).text.trim()
+                ),
+                help: "write the claim with `=`: -e 'EXPR = NUMBER', e.g. -e '(30522+512+2)*768 = 23835648'".into(),
+            });
+        }
+        Ok(())
     }
 
     fn remember_memory(&mut self, source: SourceId, memory: HashMap<usize, String>) {
@@ -430,6 +491,26 @@ impl Workspace {
             },
             span,
         );
+    }
+}
+
+/// A scanned document: its cleaned text, with continuation lines joined, and its formulas.
+struct Document {
+    cleaned: clean::Cleaned,
+    joined: String,
+    fragments: Vec<Fragment>,
+}
+
+fn read_document(text: &str, max_depth: usize) -> Document {
+    let cleaned = clean::clean(text);
+    let joined = scan::join_continuations(&cleaned.text);
+    let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
+    let found = scan::fragments(&joined, &cleaned.padding, &rounded, max_depth);
+    let (_, fragments) = settle(&joined, found, max_depth);
+    Document {
+        cleaned,
+        joined,
+        fragments,
     }
 }
 
