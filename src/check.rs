@@ -478,6 +478,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 };
                 // The bare number is the claim, whichever side it is written on.
                 let (computed, claimed) = if bare_literal(formula, links[k]).is_none()
+                    && !approximate[k]
                     && bare_literal(formula, links[j]).is_some()
                 {
                     (links[k], links[j])

@@ -663,3 +663,60 @@ mod properties {
         }
     }
 }
+
+/// The corpus of `fixtures/check/real/`: every claim the checker reports, in order, has the line
+/// and verdict labelled by hand beside the document (`NAME.labels`, the hand computations in its
+/// comments), and no claim that holds is called FALSE.
+#[test]
+fn every_labelled_verdict_of_the_real_corpus() {
+    let options = CheckOptions {
+        scan: true,
+        ..CheckOptions::default()
+    };
+    let mut documents = 0;
+    let mut failures = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir("tests/fixtures/check/real")
+        .expect("the corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "labels"))
+        .collect();
+    entries.sort();
+    for labels_path in entries {
+        let document_path = labels_path.with_extension("");
+        let name = document_path.to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&document_path).expect("the document");
+        let labels = std::fs::read_to_string(&labels_path).expect("the labels");
+        let expected: Vec<(usize, String)> = labels
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let mut words = l.split_whitespace();
+                let line = words.next().and_then(|w| w.parse().ok()).expect("a line");
+                (line, words.next().expect("a verdict").to_string())
+            })
+            .collect();
+        let report = check_text(&name, &text, &options).expect("a document always reads");
+        let found: Vec<(usize, String)> = report
+            .claims
+            .iter()
+            .map(|c| {
+                let verdict = match c.status {
+                    Status::Holds => "holds",
+                    Status::False => "false",
+                    Status::ApproximatelyHolds { .. } => "approximately-holds",
+                    Status::NotEvaluated { .. } => "not-evaluated",
+                };
+                (c.location.line, verdict.to_string())
+            })
+            .collect();
+        if found != expected {
+            failures.push(format!(
+                "{name}: expected {expected:?}\nfound {found:?}\n{}",
+                report.render_text(false)
+            ));
+        }
+        documents += 1;
+    }
+    assert!(documents >= 10, "{documents} documents");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -220,10 +220,8 @@ fn every_derive_style_of_every_builtin_checks_back() {
             let (code, report, _) = run(&["check", "--scan", &path, "--json"]);
             let json: serde_json::Value = serde_json::from_str(&report).expect("JSON");
             let claims = json["claims"].as_array().cloned().unwrap_or_default();
-            let false_ones: Vec<&serde_json::Value> = claims
-                .iter()
-                .filter(|c| c["status"] == "false")
-                .collect();
+            let false_ones: Vec<&serde_json::Value> =
+                claims.iter().filter(|c| c["status"] == "false").collect();
             let total_holds = claims
                 .iter()
                 .any(|c| c["status"] == "holds" && c["claimed"] == total.as_str());

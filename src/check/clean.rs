@@ -409,9 +409,9 @@ fn tex_macro(
                 fill(bytes, padding, at, at + 2, "");
                 2
             }
-            // A line break in a display block.
+            // A line break in a display block (the text's own line break follows).
             Some('\\') => {
-                fill(bytes, padding, at, at + 2, "\n");
+                fill(bytes, padding, at, at + 2, "");
                 2
             }
             _ => 1,
@@ -893,6 +893,11 @@ fn prose_in_brackets(text: &str, padding: &mut [bool]) -> String {
                     let inner = &text[start + char_at(text, start).map_or(1, char::len_utf8)..at];
                     if is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");
+                    } else if inner.trim_start().starts_with(['=', '＝']) {
+                        // `= 262,144,000 (= 2 × 131.072M)`: the aside continues the chain.
+                        let open_width = char_at(text, start).map_or(1, char::len_utf8);
+                        fill(&mut bytes, padding, start, start + open_width, "");
+                        fill(&mut bytes, padding, at, at + c.len_utf8(), "");
                     }
                 }
             }
