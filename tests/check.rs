@@ -338,7 +338,10 @@ fn documents_without_claims() {
         let report = check_text("doc", text, &options).unwrap();
         assert!(report.claims.is_empty(), "{text:?}");
     }
-    assert!(expression("(30522+512+2)*768").claims.is_empty());
+    // An `-e` that claims nothing is a mistake to report, not an empty report (issue 19).
+    let error = check_expression("(30522+512+2)*768", &CheckOptions::default())
+        .expect_err("an expression without a claim");
+    assert!(matches!(error.error, Error::Usage { .. }), "{error:?}");
 }
 
 #[test]
