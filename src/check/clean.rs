@@ -621,7 +621,8 @@ fn group_numbers(text: &str, padding: &mut [bool]) -> String {
         if first > 3 || glued || continues_list {
             continue;
         }
-        let mut groups = vec![start..start + first];
+        let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
+        groups.push(start..start + first);
         let mut at = start + first;
         let mut list = false;
         while let Some(len) = separator(text, padding, at) {
