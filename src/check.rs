@@ -261,6 +261,7 @@ fn judge(
         scale: scale.clone(),
         tolerance,
         truncated,
+        terms_in_unit: false,
     };
     let (claimed, tolerance, rounded, truncated) = within(&decimal_scale)?;
     if rounded || truncated {
@@ -315,6 +316,111 @@ fn approximate_literals(workspace: &Workspace, link: ExprId) -> Vec<ExprId> {
     found
 }
 
+/// Each literal with its value and half its last written digit.
+fn halves_of(
+    workspace: &Workspace,
+    literals: &[ExprId],
+    within: StatementId,
+) -> Option<Vec<(ExprId, Number, Number)>> {
+    let limit = workspace.limits.max_bits;
+    let mut written = Vec::new();
+    for id in literals {
+        let ExprKind::Number { text } = workspace.formula.kind(*id) else {
+            return None;
+        };
+        let half = ten_to(last_digit_power(text)?, limit)?
+            .div(&Number::from_i64(2), limit)
+            .ok()?;
+        let Ok(Value::Number(value)) = workspace.evaluate(*id, within) else {
+            return None;
+        };
+        written.push((*id, value, half));
+    }
+    Some(written)
+}
+
+/// The value of `link` with every literal of `written` moved by `halves` half-digits.
+fn shift(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    written: &[(ExprId, Number, Number)],
+    halves: i64,
+) -> Option<Number> {
+    let limit = workspace.limits.max_bits;
+    let mark = workspace.mark();
+    for (id, value, half) in written {
+        let Some(moved) = half
+            .mul(&Number::from_i64(halves), limit)
+            .ok()
+            .and_then(|offset| value.add(&offset, limit).ok())
+        else {
+            workspace.rollback(mark);
+            return None;
+        };
+        let span = workspace.formula.expr(*id).span;
+        let node = workspace.number_kind(&moved, span);
+        workspace.replace(*id, node);
+    }
+    let result = workspace.evaluate(link, within);
+    workspace.rollback(mark);
+    match result {
+        Ok(Value::Number(n)) => Some(n),
+        _ => None,
+    }
+}
+
+/// `67 + 8.4 + 235 = 311M`: terms written without a unit in a sum whose claim has one are in that
+/// unit, and each was rounded to its last digit. Holds when the computed side, so read, can round
+/// to the claim.
+fn terms_in_unit(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    claimed: &Number,
+    approximation: &Approximation,
+) -> Option<Judgement> {
+    let limit = workspace.limits.max_bits;
+    let formula = &workspace.formula;
+    let mut literals = Vec::new();
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        match formula.kind(id) {
+            ExprKind::Number { .. } => literals.push(id),
+            ExprKind::Name(_) => return None,
+            _ => stack.extend(formula.children(id)),
+        }
+        if literals.len() > 1000 {
+            return None;
+        }
+    }
+    if !increasing(formula, link) || approximation.scale <= Number::from_i64(1) {
+        return None;
+    }
+    let written = halves_of(workspace, &literals, within)?;
+    let low = shift(workspace, link, within, &written, -1)?
+        .mul(&approximation.scale, limit)
+        .ok()?;
+    let high = shift(workspace, link, within, &written, 1)?
+        .mul(&approximation.scale, limit)
+        .ok()?;
+    let claim_low = claimed.sub(&approximation.tolerance, limit).ok()?;
+    let claim_high = claimed.add(&approximation.tolerance, limit).ok()?;
+    if high < claim_low || low > claim_high {
+        return None;
+    }
+    Some(Judgement {
+        claimed: claimed.clone(),
+        approximation: Approximation {
+            terms_in_unit: true,
+            ..approximation.clone()
+        },
+        status: Status::ApproximatelyHolds {
+            binary_units: false,
+        },
+    })
+}
+
 /// Whether a link only adds and multiplies (so its value grows with each of its numbers).
 fn increasing(formula: &Formula, link: ExprId) -> bool {
     let mut stack = vec![link];
@@ -348,35 +454,8 @@ fn judge_expression(
         return None;
     }
     let limit = workspace.limits.max_bits;
-    let mut written = Vec::new();
-    for id in &literals {
-        let ExprKind::Number { text } = workspace.formula.kind(*id) else {
-            return None;
-        };
-        let half = ten_to(last_digit_power(text)?, limit)?
-            .div(&Number::from_i64(2), limit)
-            .ok()?;
-        let Ok(Value::Number(value)) = workspace.evaluate(*id, within) else {
-            return None;
-        };
-        written.push((*id, value, half));
-    }
-    let mut shifted = |halves: i64| -> Option<Number> {
-        let mark = workspace.mark();
-        for (id, value, half) in &written {
-            let offset = half.mul(&Number::from_i64(halves), limit).ok()?;
-            let moved = value.add(&offset, limit).ok()?;
-            let span = workspace.formula.expr(*id).span;
-            let node = workspace.number_kind(&moved, span);
-            workspace.replace(*id, node);
-        }
-        let result = workspace.evaluate(link, within);
-        workspace.rollback(mark);
-        match result {
-            Ok(Value::Number(n)) => Some(n),
-            _ => None,
-        }
-    };
+    let written = halves_of(workspace, &literals, within)?;
+    let mut shifted = |halves: i64| shift(workspace, link, within, &written, halves);
     let low = shifted(-1)?;
     let high = shifted(1)?;
     let cut_high = shifted(2)?;
@@ -393,6 +472,7 @@ fn judge_expression(
         scale: Number::from_i64(1),
         tolerance,
         truncated,
+        terms_in_unit: false,
     };
     let status = if rounded || truncated {
         Status::ApproximatelyHolds {
@@ -529,7 +609,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
             checks.push(check);
             continue;
         }
-        let (Some(Ok(computed)), Some(Ok(claimed))) = (
+        let (Some(Ok(mut computed)), Some(Ok(claimed))) = (
             values.get(&comparison.computed).cloned(),
             values.get(&comparison.claimed).cloned(),
         ) else {
@@ -559,6 +639,16 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
             }
         });
         let approximate = match (approximate, &computed, &claimed) {
+            (Some(judgement), _, _) if judgement.status == Status::False => {
+                let reread = terms_in_unit(
+                    workspace,
+                    comparison.computed,
+                    comparison.statement,
+                    &judgement.claimed,
+                    &judgement.approximation,
+                );
+                Some(reread.unwrap_or(judgement))
+            }
             (Some(judgement), _, _) => Some(judgement),
             (None, Value::Number(c), Value::Number(m)) => {
                 match judge_expression(workspace, comparison.claimed, comparison.statement, c, m) {
@@ -588,6 +678,14 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
         if let (Value::Number(c), Value::Number(d)) = (&computed, &claimed) {
             check.difference = d.sub(c, limit).ok();
         }
+        if let (Some(judgement), Value::Number(c)) = (&approximate, &computed) {
+            if judgement.approximation.terms_in_unit {
+                if let Ok(scaled) = c.mul(&judgement.approximation.scale, limit) {
+                    check.difference = judgement.claimed.sub(&scaled, limit).ok();
+                    computed = Value::Number(scaled);
+                }
+            }
+        }
         check.approximation = approximate.map(|j| j.approximation);
         if let Some(approximation) = &check.approximation {
             // The unit was blanked for the grammar; the claim is what was written.
@@ -602,11 +700,89 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                     value: value.clone(),
                 };
                 check.diagnoses = diagnose::diagnose(workspace, &claim);
+                check
+                    .diagnoses
+                    .extend(factor_left_out(workspace, value, claimed));
             }
         }
         check.computed = Some(computed);
         check.claimed = Some(claimed);
         checks.push(check);
     }
+    mark_swapped(&mut checks);
     checks
+}
+
+/// One side a whole multiple (2 to 1000) of the other: `2,362,368 + 4,722,432 = 85,017,600`
+/// leaves out the `×12` of twelve layers. The sizes with that value are named.
+fn factor_left_out(
+    workspace: &Workspace,
+    computed: &Number,
+    claimed: &Number,
+) -> Option<Diagnosis> {
+    let limit = workspace.limits.max_bits;
+    if computed.is_negative() || claimed.is_negative() || computed.is_zero() || claimed.is_zero() {
+        return None;
+    }
+    // 3/2: three matrices counted where the formula has two (a gated MLP), or the other way.
+    let three_halves = Number::from_i64(3).div(&Number::from_i64(2), limit).ok()?;
+    let whole = |n: Number| -> Option<Number> {
+        let integer = n.is_integer() && n >= Number::from_i64(2) && n <= Number::from_i64(1000);
+        (integer || n == three_halves).then_some(n)
+    };
+    let (claim_larger, factor) = match whole(claimed.div(computed, limit).ok()?) {
+        Some(k) => (true, k),
+        None => (false, whole(computed.div(claimed, limit).ok()?)?),
+    };
+    let mut names = Vec::new();
+    let formula = &workspace.formula;
+    for id in formula.statement_ids() {
+        if let crate::syntax::StatementKind::Definition(d) = &formula.statement(id).kind {
+            if let ExprKind::Number { text } = formula.kind(d.value) {
+                if Number::parse_literal(text, limit)
+                    .and_then(Result::ok)
+                    .is_some_and(|n| n == factor)
+                    && !names.contains(&d.name)
+                {
+                    names.push(d.name.clone());
+                }
+            }
+        }
+    }
+    if let Some(config) = &workspace.config {
+        for key in config.keys() {
+            if matches!(config.lookup(&key, limit), Lookup::Number(n) if n == factor) {
+                names.push(key);
+            }
+        }
+    }
+    names.truncate(4);
+    Some(Diagnosis::Factor {
+        claim_larger,
+        factor,
+        names,
+    })
+}
+
+/// Two false claims near each other, each claiming the other's computed value.
+fn mark_swapped(checks: &mut [ClaimCheck]) {
+    let false_ones: Vec<usize> = (0..checks.len())
+        .filter(|i| checks[*i].status == Status::False)
+        .collect();
+    for (n, &a) in false_ones.iter().enumerate() {
+        for &b in false_ones.iter().skip(n + 1).take(3) {
+            let swapped = checks[a].claimed.is_some()
+                && checks[a].claimed == checks[b].computed
+                && checks[b].claimed == checks[a].computed;
+            if swapped {
+                let (la, lb) = (checks[a].location.clone(), checks[b].location.clone());
+                checks[a]
+                    .diagnoses
+                    .insert(0, Diagnosis::Swapped { other: lb });
+                checks[b]
+                    .diagnoses
+                    .insert(0, Diagnosis::Swapped { other: la });
+            }
+        }
+    }
 }

@@ -342,6 +342,20 @@ fn strip_markup(
             }
             '\\' => skip = tex_macro(text, i, &mut bytes, padding, approximate_equals),
             '$' | '`' => fill(&mut bytes, padding, i, i + 1, ""),
+            // A code comment that states the result: `attn = 4 * 768 * 768   # = 2,359,296`.
+            '#' | '/'
+                if {
+                    let marker = if c == '/' { "//" } else { "#" };
+                    rest.starts_with(marker)
+                        && rest[marker.len()..]
+                            .trim_start_matches([' ', '\t'])
+                            .starts_with(['=', '≈'])
+                } =>
+            {
+                let width = if c == '/' { 2 } else { 1 };
+                fill(&mut bytes, padding, i, i + width, "");
+                skip = width;
+            }
             '*' | '_' if rest[1..].starts_with(c) => {
                 // `2**10` is a power; `**108890112**` is emphasis.
                 let before = char_before(text, i);

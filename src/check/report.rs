@@ -55,6 +55,9 @@ pub struct Approximation {
     /// The claim holds only as the exact value cut off after the digits written (`65.2B` for
     /// 65,285,660,672), not rounded.
     pub truncated: bool,
+    /// The computed side's numbers, written without a unit, were read in the claim's unit
+    /// (`67 + 8.4 + 235 = 311M`), each rounded to its last digit.
+    pub terms_in_unit: bool,
 }
 
 /// One literal of a fused-number repair.
@@ -138,6 +141,19 @@ pub enum Diagnosis {
     },
     OneNumber(NumberFix),
     Part(PartFinding),
+    /// One side is a whole multiple of the other: a factor (often the layer count) left out.
+    Factor {
+        /// The claim is `factor` times the computed value (`true`), or the computed value is
+        /// `factor` times the claim (`false`).
+        claim_larger: bool,
+        factor: Number,
+        /// Sizes of the text or the config with that value (`L`, `num_hidden_layers`).
+        names: Vec<String>,
+    },
+    /// This claim's value is another false claim's computed value and the other way round.
+    Swapped {
+        other: Location,
+    },
 }
 
 /// One claim and what was found about it.
@@ -331,7 +347,10 @@ impl Report {
     /// - `"part"`: `relation` (`"too-many"`: the claim is the formula without it; `"too-few"`: with
     ///   it once more; `"left-out"`: a part the file defines that the formula does not use, with
     ///   which the claim holds; `"multiple"`: the difference is `multiple` times its value), `part`, `named`,
-    ///   `source`, `line`, `column`, `value`, `contribution`, `multiple`.
+    ///   `source`, `line`, `column`, `value`, `contribution`, `multiple`;
+    /// - `"factor"`: `claim_larger` (the claim is `factor` × the computed value, or the other way),
+    ///   `factor`, `names` (sizes with that value: a layer count left out);
+    /// - `"swapped"`: `source`, `line`, `column` of the other claim; each claims the other's value.
     pub fn to_json(&self) -> Json {
         let [hold, wrong, approximately, unevaluated] = self.counts();
         json!({
@@ -404,6 +423,11 @@ fn render_claim(out: &mut String, claim: &ClaimCheck, paint: &Paint) {
                 a.written,
                 grouped_value(claim.claimed.as_ref().unwrap_or(&Value::Bool(false))),
                 readable(&a.tolerance)
+            )
+        } else if a.terms_in_unit {
+            format!(
+                "  the terms are read in {} (the claim's unit), each rounded to its last digit\n",
+                a.unit.as_deref().unwrap_or("the claim's unit")
             )
         } else if a.truncated {
             format!(
@@ -505,6 +529,41 @@ fn render_diagnoses(out: &mut String, diagnoses: &[Diagnosis], indent: &str) {
                 };
                 out.push_str(&format!("{indent}{line}\n"));
             }
+            Diagnosis::Factor {
+                claim_larger,
+                factor,
+                names,
+            } => {
+                let named = if names.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    format!(" ({} = {})", names.join(", "), grouped(factor))
+                };
+                let line = if *claim_larger {
+                    format!(
+                        "the claim is {} × the computed value: the formula leaves out a factor {}{named}",
+                        grouped(factor),
+                        grouped(factor)
+                    )
+                } else {
+                    format!(
+                        "the computed value is {} × the claim: the claim leaves out a factor {}{named}",
+                        grouped(factor),
+                        grouped(factor)
+                    )
+                };
+                let line = match (factor.to_string().as_str(), claim_larger) {
+                    ("3/2", true) => "the claim is 3/2 × the computed value: 3 matrices where the formula has 2 (a gated MLP, SwiGLU or GeGLU, has 3; a plain one 2)".to_string(),
+                    ("3/2", false) => "the computed value is 3/2 × the claim: 2 matrices where the formula has 3 (a gated MLP, SwiGLU or GeGLU, has 3; a plain one 2)".to_string(),
+                    _ => line,
+                };
+                out.push_str(&format!("{indent}{line}\n"));
+            }
+            Diagnosis::Swapped { other } => out.push_str(&format!(
+                "{indent}swapped with the claim at {}:{}: each claims the other's value\n",
+                other.line, other.column
+            )),
             Diagnosis::OneNumber(_) => {}
         }
     }
@@ -606,6 +665,7 @@ fn claim_json(claim: &ClaimCheck) -> Json {
                     "scale": a.scale.to_plain_string(),
                     "tolerance": a.tolerance.to_plain_string(),
                     "truncated": a.truncated,
+                    "terms_in_unit": a.terms_in_unit,
                 }),
                 None => Json::Null,
             },
@@ -657,6 +717,21 @@ fn diagnosis_json(diagnosis: &Diagnosis) -> Json {
                 ("needed", json!(fix.needed.to_plain_string())),
                 ("integer", json!(fix.needed.is_integer())),
             ]);
+            object(fields)
+        }
+        Diagnosis::Factor {
+            claim_larger,
+            factor,
+            names,
+        } => json!({
+            "kind": "factor",
+            "claim_larger": claim_larger,
+            "factor": factor.to_plain_string(),
+            "names": names,
+        }),
+        Diagnosis::Swapped { other } => {
+            let mut fields = vec![("kind", json!("swapped"))];
+            fields.extend(location_json(other));
             object(fields)
         }
         Diagnosis::Part(part) => {
