@@ -723,3 +723,150 @@ fn every_labelled_verdict_of_the_real_corpus() {
     assert!(documents >= 10, "{documents} documents");
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+fn scan_text(text: &str) -> Report {
+    let options = CheckOptions {
+        scan: true,
+        ..CheckOptions::default()
+    };
+    check_text("doc", text, &options).expect("a document always reads")
+}
+
+fn verdicts(report: &Report) -> Vec<&'static str> {
+    report
+        .claims
+        .iter()
+        .map(|c| match c.status {
+            Status::Holds => "holds",
+            Status::False => "false",
+            Status::ApproximatelyHolds { .. } => "approximately",
+            Status::NotEvaluated { .. } => "not-evaluated",
+        })
+        .collect()
+}
+
+/// The examples at the top of issue 19, each with the verdict a careful reader gives.
+#[test]
+fn the_examples_of_issue_19() {
+    // 32,000 * 4,096 = 131,072,000 (32 * 4096 = 131,072, times 1000).
+    assert_eq!(
+        verdicts(&scan_text("32,000 * 4,096 = 131,072,000")),
+        ["holds"]
+    );
+    // 50,000 * 4096 = 204,800,000: `204M` is that cut after the last digit written.
+    let report = scan_text("Embedding: 50,000 × 4096 = 204M");
+    assert_eq!(verdicts(&report), ["approximately"]);
+    assert_eq!(only(&report).computed, value(204_800_000));
+    assert!(only(&report)
+        .approximation
+        .as_ref()
+        .is_some_and(|a| a.truncated));
+    // A KaTeX paste: the spaced copy, the TeX source with a colour macro, the rendered text.
+    // (768*768/12*3)*12 + 12*768/12*768 = 1,769,472 + 589,824 = 2,359,296.
+    let katex = "总参数量 ( 768 × 768 / 12 × 3 ) × 12 + 12 × 768 / 12 × 768 = 2 , 359 , 296 (768 \\times 768/12 \\times 3)\\times {\\color{red}12} + 12 \\times 768/12 \\times 768 = 2,359,296 (768×768/12×3)×12+12×768/12×768=2,359,296";
+    assert_eq!(verdicts(&scan_text(katex)), ["holds", "holds", "holds"]);
+    // 4*4096^2 + 2*4096*16384 = 67,108,864 + 134,217,728 = 201,326,592: ≈ 67M + 134M ≈ 201M.
+    let report = scan_text("4×4096² + 2×4096×16384 = 67M + 134M ≈ 201M");
+    assert_eq!(verdicts(&report), ["approximately", "approximately"]);
+    assert_eq!(report.claims[0].computed, value(201_326_592));
+    // 32 * 201,000,000 = 6,432,000,000 = 6432M.
+    assert_eq!(verdicts(&scan_text("32 × 201M = 6432M")), ["approximately"]);
+    assert_eq!(verdicts(&scan_text("4096² = 16,777,216")), ["holds"]);
+    // 768*768+768 = 590,592.
+    assert_eq!(verdicts(&scan_text("(768*768+768 = 590592)")), ["holds"]);
+    assert_eq!(verdicts(&scan_text("(768*768+768 = 590593)")), ["false"]);
+    // 768*3072 + 3072 = 2,362,368, not 2,360,064: a real error, read through the prose aside.
+    let report = scan_text("768*3072(原文中4H长度) + 3072=2360064");
+    assert_eq!(verdicts(&report), ["false"]);
+    assert_eq!(only(&report).computed, value(2_362_368));
+    // LLaMA-65B: 65,285,660,672 truncated to 65.2B, as the paper does.
+    let report = scan_text("LLaMA-65B: 65,285,660,672 ≈ 65.2B");
+    assert_eq!(verdicts(&report), ["approximately"]);
+    assert!(only(&report)
+        .approximation
+        .as_ref()
+        .is_some_and(|a| a.truncated));
+    // A memory size is not a parameter count: said, not judged.
+    let report = scan_text("12 * (768 * 3072 * 2) = 54MB");
+    assert_eq!(verdicts(&report), ["not-evaluated"]);
+    assert!(
+        matches!(&only(&report).status, Status::NotEvaluated { reason, .. } if reason.contains("memory size")),
+        "{}",
+        report.render_text(false)
+    );
+}
+
+#[test]
+fn numbers_as_people_write_them() {
+    // 1,024 * 1,024 = 1,048,576 written with TeX thin spaces and braces.
+    assert_eq!(
+        verdicts(&scan_text("$1\\,024 \\times 1{,}024 = 1\\,048\\,576$")),
+        ["holds"]
+    );
+    // \frac{12 * 4096^2}{2} = 201,326,592 / 2 = 100,663,296.
+    assert_eq!(
+        verdicts(&scan_text(
+            "$$\\frac{12 \\cdot 4096^{2}}{2} = 100{,}663{,}296$$"
+        )),
+        ["holds"]
+    );
+    // 13,000 + 20,000 = 33,000 = 3.3万; 1.74e11 rounds 173,946,175,488.
+    assert_eq!(
+        verdicts(&scan_text("1.3万 + 2万 = 3.3万")),
+        ["approximately"]
+    );
+    assert_eq!(
+        verdicts(&scan_text(
+            "12 × 96 × 12288² = 173,946,175,488 ≈ 1.74 \\times 10^{11}"
+        )),
+        ["holds", "approximately"]
+    );
+    // A list is not a grouped number: no claim.
+    assert!(scan_text("sizes 512,768,1024 = three").claims.is_empty());
+    // Unit-less terms in a sum of millions: 67 + 8.4 + 235 = 310.4, each rounded, ≈ 311M.
+    assert_eq!(
+        verdicts(&scan_text("67 + 8.4 + 235 = 311M")),
+        ["approximately"]
+    );
+}
+
+#[test]
+fn a_document_that_binds_a_name_twice_is_read_in_runs() {
+    // 12*12*768^2 = 84,934,656 (GPT-2 small's blocks); 12*96*12288^2 = 173,946,175,488 (GPT-3's).
+    let report = scan_text(
+        "d = 768, L = 12\n12*L*d^2 = 84,934,656\nd = 12288, L = 96\n12*L*d^2 = 173,946,175,488\n",
+    );
+    assert_eq!(verdicts(&report), ["holds", "holds"]);
+}
+
+#[test]
+fn a_factor_left_out_and_swapped_values_are_named() {
+    // 2,362,368 + 4,722,432 = 7,084,800; the claim 85,017,600 is 12 times that.
+    let report = scan_text("L = 12\nall layers: 2,362,368 + 4,722,432 = 85,017,600");
+    let factor = only(&report)
+        .diagnoses
+        .iter()
+        .find_map(|d| match d {
+            Diagnosis::Factor { factor, names, .. } => Some((factor.clone(), names.clone())),
+            _ => None,
+        })
+        .expect("a factor diagnosis");
+    assert_eq!(factor, (number(12), vec!["L".to_string()]));
+    // 4*768*768 = 2,359,296 and 2*768*3072 = 4,718,592, written the other way round.
+    let report = scan_text("attention 4*768*768 = 4,718,592\nmlp 2*768*3072 = 2,359,296");
+    assert_eq!(verdicts(&report), ["false", "false"]);
+    for claim in &report.claims {
+        assert!(
+            matches!(claim.diagnoses.first(), Some(Diagnosis::Swapped { .. })),
+            "{}",
+            report.render_text(false)
+        );
+    }
+    // A gated MLP counted with two matrices: 2*4096*11008 = 90,177,536, the claim is 3*4096*11008.
+    let report = scan_text("MLP 2 * 4096 * 11008 = 135,266,304");
+    assert!(
+        report.render_text(false).contains("a gated MLP"),
+        "{}",
+        report.render_text(false)
+    );
+}
