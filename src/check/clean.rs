@@ -1028,6 +1028,20 @@ fn written(text: &str, padding: &[bool], range: std::ops::Range<usize>) -> Strin
     out.trim().to_string()
 }
 
+/// Words that name what a claimed number counts, sometimes glued to it.
+const COUNT_WORDS: &[&str] = &[
+    "params",
+    "parameters",
+    "parameter",
+    "param",
+    "weights",
+    "weight",
+    "elements",
+    "values",
+    "entries",
+    "tokens",
+];
+
 /// Finds every number written with a unit, and every claimed number (right after `=`): takes off
 /// an approximation word before a claim and the unit after a claim that is a number alone, and
 /// records which numbers are approximate and which claims are memory sizes.
@@ -1096,6 +1110,20 @@ fn mark_claims(
         let Some(number_end) = number_end(b, start) else {
             continue;
         };
+        // `= 131,072,000parameters`: a word glued to the claim is prose, not a factor.
+        let glued: String = text[number_end..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
+        if COUNT_WORDS.contains(&glued.to_ascii_lowercase().as_str()) {
+            fill(
+                &mut bytes,
+                &mut padding,
+                number_end,
+                number_end + glued.len(),
+                "",
+            );
+        }
         if let Some(end) = memory_after(&text, &padding, number_end) {
             memory.insert(start, written(&text, &padding, start..end));
             fill(&mut bytes, &mut padding, number_end, end, "");
@@ -1133,17 +1161,28 @@ fn mark_claims(
             let followed = text[number_end..]
                 .trim_start_matches([' ', '\t'])
                 .starts_with(|f: char| f.is_ascii_digit() || "+-*/^×·⋅∗÷(（.".contains(f));
-            if digits.bytes().all(|d| d.is_ascii_digit())
+            let after = text[number_end..].trim_start_matches([' ', '\t']);
+            let scientific = ["*", "×", "·", "⋅", "x"].iter().any(|times| {
+                after.strip_prefix(times).is_some_and(|rest| {
+                    rest.trim_start_matches([' ', '\t'])
+                        .trim_start_matches('(')
+                        .starts_with("10^")
+                })
+            });
+            let round = digits.bytes().all(|d| d.is_ascii_digit())
                 && zeros >= 3
                 && zeros < digits.len()
-                && !followed
-            {
+                && !followed;
+            // `1.7 × 10^11` is rounded by its nature; `= 0.5` and `= 110,000,000` only when they
+            // are not exactly the value.
+            let decimal = digits.contains('.') && !followed;
+            if scientific || round || decimal {
                 approximations.insert(
                     start,
                     Approximation {
                         written: written(&text, &padding, start..number_end),
                         unit: None,
-                        implicit: true,
+                        implicit: !scientific,
                     },
                 );
             }

@@ -17,7 +17,7 @@ use std::ops::Range;
 
 use super::clean;
 use crate::parser;
-use crate::syntax::{ExprId, ExprKind, Formula, StatementKind, UnaryOp};
+use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, StatementKind, UnaryOp};
 
 /// One formula found in a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -417,11 +417,23 @@ fn accept(
     }
 }
 
-/// A number on its own (perhaps signed or in brackets): what a claim states.
+/// A number on its own (perhaps signed or in brackets, or in scientific notation such as
+/// `1.74 × 10^11`): what a claim states.
 pub fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
     loop {
         match formula.kind(id) {
             ExprKind::Number { .. } => return true,
+            ExprKind::Binary(BinaryOp::Mul | BinaryOp::ImplicitMul, mantissa, power) => {
+                let ten = |e: ExprId| matches!(formula.kind(e), ExprKind::Number { text } if text == "10");
+                let scientific = matches!(formula.kind(mantissa), ExprKind::Number { .. })
+                    && match formula.kind(power) {
+                        ExprKind::Binary(BinaryOp::Pow, base, exponent) => {
+                            ten(base) && is_bare_number(formula, exponent)
+                        }
+                        _ => false,
+                    };
+                return scientific;
+            }
             ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, inner) => {
                 id = inner
             }
