@@ -77,6 +77,9 @@ pub struct Cleaned {
     pub claim_ends: Vec<usize>,
     /// The bytes that are only padding (markup taken off), which a reader should not see.
     pub padding: Vec<bool>,
+    /// The bytes inside markdown code spans (`` `qwen2 or attention_bias` ``): code, where words
+    /// separated by spaces are not prose.
+    pub code: Vec<bool>,
 }
 
 /// Overwrites `start..end` of `bytes` with `replacement`, padded with spaces that are marked as
@@ -140,7 +143,30 @@ pub fn clean(text: &str) -> Cleaned {
     let text = superscripts(&text, &mut padding);
     let text = configuration_lines(&text, &mut padding);
     let text = prose_in_brackets(&text, &mut padding);
-    mark_claims(text, &approximate_equals, padding)
+    let mut cleaned = mark_claims(text, &approximate_equals, padding);
+    cleaned.code = code_spans(original);
+    cleaned
+}
+
+/// Marks the bytes between pairs of single backticks on a line.
+fn code_spans(text: &str) -> Vec<bool> {
+    let mut code = vec![false; text.len()];
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let ticks: Vec<usize> = line
+            .match_indices('`')
+            .map(|(at, _)| at)
+            .filter(|at| {
+                let b = line.as_bytes();
+                b.get(at + 1) != Some(&b'`') && at.checked_sub(1).map(|p| b[p]) != Some(b'`')
+            })
+            .collect();
+        for pair in ticks.chunks_exact(2) {
+            code[line_start + pair[0]..line_start + pair[1]].fill(true);
+        }
+        line_start += line.len();
+    }
+    code
 }
 
 /// The byte length of the brace group that starts at `open` (a `{`), with its closing brace.
@@ -421,6 +447,11 @@ fn tex_macro(
             // Thin and other spaces, display-math delimiters, literal braces.
             Some(',' | ';' | '!' | ':' | ' ' | '>' | '[' | ']' | '(' | ')' | '{' | '}') => {
                 fill(bytes, padding, at, at + 2, "");
+                2
+            }
+            // A markdown table's escaped `|`, an alternative inside a cell.
+            Some('|') => {
+                fill(bytes, padding, at, at + 1, "");
                 2
             }
             // A line break in a display block (the text's own line break follows).
@@ -849,10 +880,13 @@ fn cell_kind(cell: &str) -> Cell {
     if is_identifier_start(b[0]) && b.iter().all(|c| is_identifier_byte(*c) || *c == b'.') {
         return Cell::Name;
     }
+    let logic = cell
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| matches!(w, "if" | "or" | "and" | "not"));
     let formula = cell
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || " _.+-*/^()×·⋅∗".contains(c))
-        && cell.chars().any(|c| "+-*/^(×·⋅∗".contains(c));
+        .all(|c| c.is_ascii_alphanumeric() || " _.+-*/^()×·⋅∗|=!<>\"".contains(c))
+        && (logic || cell.chars().any(|c| "+-*/^(×·⋅∗".contains(c)));
     if formula {
         Cell::Formula
     } else {
@@ -861,7 +895,16 @@ fn cell_kind(cell: &str) -> Cell {
 }
 
 fn table_row(line: &str, line_start: usize, bytes: &mut [u8], padding: &mut [bool]) {
-    let pipes: Vec<usize> = line.match_indices('|').map(|(at, _)| at).collect();
+    // A pipe after padding was escaped (`\|`): it is inside a cell.
+    let pipes: Vec<usize> = line
+        .match_indices('|')
+        .map(|(at, _)| at)
+        .filter(|at| {
+            !(line_start + at)
+                .checked_sub(1)
+                .is_some_and(|p| padding.get(p) == Some(&true))
+        })
+        .collect();
     if pipes.len() < 3 {
         return;
     }
@@ -1195,6 +1238,7 @@ fn mark_claims(
         memory,
         claim_ends,
         padding,
+        code: Vec::new(),
     }
 }
 

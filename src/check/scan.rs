@@ -56,7 +56,28 @@ pub fn segments(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
         current.push(fragment);
     }
     out.push(current);
-    out
+    // A formula may use a name defined further down (a symbol table after the formulas): each
+    // run also binds, from the runs after it, the nearest definition of every name it lacks.
+    let mut completed = Vec::new();
+    for (i, segment) in out.iter().enumerate() {
+        let mut names: HashSet<String> = segment.iter().filter_map(|f| f.defines.clone()).collect();
+        let mut segment = segment.clone();
+        for later in &out[i + 1..] {
+            for fragment in later {
+                if let Some(name) = &fragment.defines {
+                    if names.insert(name.clone()) {
+                        segment.push(Fragment {
+                            claims: false,
+                            ..fragment.clone()
+                        });
+                    }
+                }
+            }
+        }
+        segment.sort_by_key(|f| f.range.start);
+        completed.push(segment);
+    }
+    completed
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,11 +159,22 @@ fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
     };
     let mut tokens = Vec::new();
     let mut at = line.start;
+    // Inside brackets `|` separates alternatives (`(model_type | "llama")`); outside, it is a
+    // table's cell border.
+    let mut depth = 0usize;
     while at < line.end {
         let Some(c) = text[at..].chars().next() else {
             break;
         };
-        let kind = classify(c);
+        let kind = match classify(c) {
+            Kind::Other if c == '|' && depth > 0 => Kind::Operator,
+            kind => kind,
+        };
+        match kind {
+            Kind::Open => depth += 1,
+            Kind::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         let mut end = at + c.len_utf8();
         match kind {
             Kind::Number => {
@@ -230,7 +262,7 @@ fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
 }
 
 /// Cuts a line's tokens into pieces at prose: other characters, and a space between two words.
-fn pieces(text: &str, tokens: &[Token]) -> Vec<Vec<Token>> {
+fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut pieces = Vec::new();
     let mut current: Vec<Token> = Vec::new();
     let mut spaced = false;
@@ -249,8 +281,12 @@ fn pieces(text: &str, tokens: &[Token]) -> Vec<Vec<Token>> {
                 if kind == Kind::Name && &text[token.start..token.end] == "if" {
                     conditional = true;
                 }
+                let in_code = |at: usize| code.get(at) == Some(&true);
+                let code_span =
+                    current.last().is_some_and(|t| in_code(t.start)) && in_code(token.start);
                 let gap = spaced
                     && !conditional
+                    && !code_span
                     && matches!(previous, Some(Kind::Number | Kind::Name | Kind::Close))
                     && matches!(kind, Kind::Number | Kind::Name | Kind::Open);
                 if gap {
@@ -316,6 +352,7 @@ fn split_unmatched(piece: Vec<Token>) -> Vec<Vec<Token>> {
 pub fn fragments(
     text: &str,
     padding: &[bool],
+    code: &[bool],
     approximate: &HashSet<usize>,
     max_depth: usize,
 ) -> Vec<Fragment> {
@@ -327,7 +364,7 @@ pub fn fragments(
         if !line.contains(['=', '＝']) {
             continue;
         }
-        for mut piece in pieces(text, &tokenize(text, padding, range)) {
+        for mut piece in pieces(text, code, &tokenize(text, padding, range)) {
             while piece
                 .last()
                 .is_some_and(|t| matches!(t.kind, Kind::Equals | Kind::Operator | Kind::Open))
@@ -479,7 +516,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<&str> {
         let text_ref = text;
-        fragments(text, &[], &HashSet::new(), 1000)
+        fragments(text, &[], &[], &HashSet::new(), 1000)
             .into_iter()
             .map(|f| &text_ref[f.range])
             .collect()

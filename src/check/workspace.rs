@@ -505,7 +505,13 @@ fn read_document(text: &str, max_depth: usize) -> Document {
     let cleaned = clean::clean(text);
     let joined = scan::join_continuations(&cleaned.text);
     let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
-    let found = scan::fragments(&joined, &cleaned.padding, &rounded, max_depth);
+    let found = scan::fragments(
+        &joined,
+        &cleaned.padding,
+        &cleaned.code,
+        &rounded,
+        max_depth,
+    );
     let (_, fragments) = settle(&joined, found, max_depth);
     Document {
         cleaned,
