@@ -484,7 +484,7 @@ fn has_operator(formula: &Formula, mut id: ExprId) -> bool {
     loop {
         match formula.kind(id) {
             ExprKind::Group(inner) | ExprKind::Unary(_, inner) => id = inner,
-            ExprKind::Binary(..) | ExprKind::Call(..) => return true,
+            ExprKind::Binary(..) | ExprKind::Call(..) | ExprKind::If { .. } => return true,
             _ => return false,
         }
     }
