@@ -654,6 +654,28 @@ mod properties {
         }
 
         #[test]
+        fn pasted_markup_scans_without_panicking(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\\frac{", "{", "}", "\\,", "{,}", "²", "¹²", "⁻", "\\times", "\\color{red}",
+                    "\\text{", "$$", "`", "|", "\\|", "(", ")", "（", "）", "=", "≈", "约等于", ",",
+                    " , ", "\u{2009}", "万", "亿", "M", "B", "MB", "KiB", " billion", "# =", "// =",
+                    "&times;", "<em>", "**", "if ", " then ", " else ", "==", "!=", "\"x\"", "12",
+                    "768", "4,096", "0", "3.5", "e9", "x", "d_{model}", "^{2}", "\\\\", "\n", " ",
+                    "：", "hidden_size: 4096", "| d | 12 |", "params", "原文", "1.3万",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let scan = CheckOptions { scan: true, ..CheckOptions::default() };
+            let report = check_text("doc", &text, &scan).unwrap();
+            let _ = report.render_text(false);
+            let _ = report.to_json();
+            let _ = check_expression(&text, &CheckOptions::default()).map(|r| r.to_json());
+        }
+
+        #[test]
         fn a_true_sum_of_products_holds(terms in proptest::collection::vec((1i64..5000, 1i64..5000), 1..6)) {
             // A second route: the sum computed here with i64.
             let total: i64 = terms.iter().map(|(a, b)| a * b).sum();
