@@ -77,11 +77,10 @@ pub fn check(inputs: &[CheckInput], options: &CheckOptions) -> Result<Report, Lo
     }
     let mut report = Report::default();
     for group in groups {
-        for mut workspace in Workspace::build_all(&group, options)? {
-            report.extend(Report {
-                claims: check_claims(&mut workspace),
-            });
-        }
+        let mut workspace = Workspace::build(&group, options)?;
+        report.extend(Report {
+            claims: check_claims(&mut workspace),
+        });
     }
     Ok(report)
 }

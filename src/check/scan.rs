@@ -26,58 +26,6 @@ pub struct Fragment {
     /// Whether its `=` links are claims; a bare binding (`H = 768`) or a chain of names only
     /// defines names.
     pub claims: bool,
-    /// The name it defines, if it is a definition.
-    pub defines: Option<String>,
-}
-
-/// The document's formulas in runs that define each name once: a text that binds `d` for GPT-2
-/// and later again for GPT-3 is read as two, the second starting with the first's other
-/// definitions (as bindings only, their claims already checked).
-pub fn segments(fragments: Vec<Fragment>) -> Vec<Vec<Fragment>> {
-    let mut out = Vec::new();
-    let mut current: Vec<Fragment> = Vec::new();
-    let mut names = HashSet::new();
-    for fragment in fragments {
-        if let Some(name) = &fragment.defines {
-            if names.contains(name) {
-                let carried: Vec<Fragment> = current
-                    .iter()
-                    .filter(|c| c.defines.as_ref().is_some_and(|d| d != name))
-                    .map(|c| Fragment {
-                        claims: false,
-                        ..c.clone()
-                    })
-                    .collect();
-                names = carried.iter().filter_map(|c| c.defines.clone()).collect();
-                out.push(std::mem::replace(&mut current, carried));
-            }
-            names.insert(name.clone());
-        }
-        current.push(fragment);
-    }
-    out.push(current);
-    // A formula may use a name defined further down (a symbol table after the formulas): each
-    // run also binds, from the runs after it, the nearest definition of every name it lacks.
-    let mut completed = Vec::new();
-    for (i, segment) in out.iter().enumerate() {
-        let mut names: HashSet<String> = segment.iter().filter_map(|f| f.defines.clone()).collect();
-        let mut segment = segment.clone();
-        for later in &out[i + 1..] {
-            for fragment in later {
-                if let Some(name) = &fragment.defines {
-                    if names.insert(name.clone()) {
-                        segment.push(Fragment {
-                            claims: false,
-                            ..fragment.clone()
-                        });
-                    }
-                }
-            }
-        }
-        segment.sort_by_key(|f| f.range.start);
-        completed.push(segment);
-    }
-    completed
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -415,15 +363,7 @@ fn first_formula(
         let rounded = |link: ExprId| {
             approximate.contains(&(range.start + formula.expr(link).span.start as usize))
         };
-        let defines = match &formula.statement(statement).kind {
-            StatementKind::Definition(d) => Some(d.name.clone()),
-            _ => None,
-        };
-        return accept(&formula, statement, rounded).map(|claims| Fragment {
-            range,
-            claims,
-            defines,
-        });
+        return accept(&formula, statement, rounded).map(|claims| Fragment { range, claims });
     }
     None
 }

@@ -64,35 +64,6 @@ fn display_name(path: &str) -> String {
 impl Workspace {
     /// Parses `inputs` into one formula, with the config and `--set` of `options`.
     pub fn build(inputs: &[&CheckInput], options: &CheckOptions) -> Result<Workspace, LoadError> {
-        Workspace::build_segment(inputs, options, None)
-    }
-
-    /// The workspaces of a group: one, or for a scanned document one per run of formulas that
-    /// defines each name once (`scan::segments`).
-    pub fn build_all(
-        inputs: &[&CheckInput],
-        options: &CheckOptions,
-    ) -> Result<Vec<Workspace>, LoadError> {
-        if let [CheckInput::Text { text, .. }] = inputs {
-            if options.scan {
-                let document = read_document(text, options.limits.max_depth);
-                let segments = scan::segments(document.fragments);
-                if segments.len() > 1 {
-                    return segments
-                        .iter()
-                        .map(|segment| Workspace::build_segment(inputs, options, Some(segment)))
-                        .collect();
-                }
-            }
-        }
-        Ok(vec![Workspace::build(inputs, options)?])
-    }
-
-    fn build_segment(
-        inputs: &[&CheckInput],
-        options: &CheckOptions,
-        segment: Option<&[Fragment]>,
-    ) -> Result<Workspace, LoadError> {
         let mut workspace = Workspace {
             formula: Formula::new(),
             config: None,
@@ -108,7 +79,7 @@ impl Workspace {
             atoms: HashMap::new(),
         };
         let mut originals = HashMap::new();
-        let loaded = workspace.load(inputs, options, segment, &mut originals);
+        let loaded = workspace.load(inputs, options, &mut originals);
         // Spans are byte offsets, the same in the cleaned and the original text: show the original.
         let mut sources = Sources::new();
         for (id, source) in workspace.formula.sources.iter() {
@@ -138,7 +109,6 @@ impl Workspace {
         &mut self,
         inputs: &[&CheckInput],
         options: &CheckOptions,
-        segment: Option<&[Fragment]>,
         originals: &mut HashMap<SourceId, String>,
     ) -> Result<()> {
         let max_depth = options.limits.max_depth;
@@ -160,10 +130,8 @@ impl Workspace {
                         joined,
                         fragments,
                     } = read_document(text, max_depth);
-                    let (combined, found) = match segment {
-                        Some(segment) => (scan::combine(&joined, segment), segment.to_vec()),
-                        None => (scan::combine(&joined, &fragments), fragments),
-                    };
+                    let combined = scan::combine(&joined, &fragments);
+                    let found = fragments;
                     let source = self.formula.sources.add(name.clone(), combined);
                     originals.insert(source, text.clone());
                     self.parsed.insert(source, joined);
@@ -175,6 +143,7 @@ impl Workspace {
                     self.scanned.insert(source);
                     let statements = parser::parse_file(&mut self.formula, source, max_depth)?;
                     self.keep_claims_of(&statements, &found);
+                    self.scope_redefinitions(&statements);
                 }
                 CheckInput::Expression(text) => {
                     let mut cleaned = clean::clean(text);
@@ -320,6 +289,67 @@ impl Workspace {
     /// The approximation written at any number, claimed or not.
     pub fn approximation_at(&self, span: Span) -> Option<&Approximation> {
         self.approximations.get(&(span.source, span.start as usize))
+    }
+
+    /// A document may bind a name twice (GPT-2's `d`, later GPT-3's): each binding holds from
+    /// where it is written to the next. The second and later bindings are renamed (`d#2`), and so
+    /// are the uses they reach; a use above the first binding reads the first, and a binding's
+    /// own value reads the one before it.
+    fn scope_redefinitions(&mut self, statements: &[StatementId]) {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for id in statements {
+            if let StatementKind::Definition(d) = &self.formula.statement(*id).kind {
+                *counts.entry(d.name.clone()).or_default() += 1;
+            }
+        }
+        if counts.values().all(|n| *n < 2) {
+            return;
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut current: HashMap<String, String> = HashMap::new();
+        for id in statements {
+            let statement = self.formula.statement(*id);
+            let defined = match &statement.kind {
+                StatementKind::Definition(d) => Some(d.name.clone()),
+                _ => None,
+            };
+            let roots: Vec<ExprId> = std::iter::once(statement.value())
+                .chain(statement.claims().iter().copied())
+                .collect();
+            let mut renames = Vec::new();
+            let mut stack = roots;
+            while let Some(e) = stack.pop() {
+                if let syntax::ExprKind::Name(name) = self.formula.kind(e) {
+                    if let Some(to) = current.get(name) {
+                        if to != name {
+                            renames.push((e, to.clone()));
+                        }
+                    }
+                }
+                stack.extend(self.formula.children(e));
+            }
+            for (e, to) in renames {
+                let node = self.formula.name_node(&to);
+                if let Some(expr) = self.formula.exprs.get_mut(e.0 as usize) {
+                    expr.node = node;
+                }
+            }
+            if let Some(name) = defined.filter(|n| counts.get(n).is_some_and(|c| *c > 1)) {
+                let k = seen.entry(name.clone()).or_default();
+                *k += 1;
+                let renamed = if *k == 1 {
+                    name.clone()
+                } else {
+                    format!("{name}#{k}")
+                };
+                if let StatementKind::Definition(d) =
+                    &mut self.formula.statements[id.0 as usize].kind
+                {
+                    d.name = renamed.clone();
+                }
+                current.insert(name, renamed);
+            }
+        }
     }
 
     /// A scanned formula that only binds names (`H = 768`, `a = b = c`) makes no claims.
