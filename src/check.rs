@@ -261,6 +261,7 @@ fn judge(
         tolerance,
         truncated,
         terms_in_unit: false,
+        rounded_decimals: false,
     };
     let (claimed, tolerance, rounded, truncated) = within(&decimal_scale)?;
     if rounded || truncated {
@@ -420,6 +421,55 @@ fn terms_in_unit(
     })
 }
 
+/// `4096*2.68 ≈ 11008`: a decimal written in the formula is itself rounded or cut (2.68 for
+/// 2.6875), so the formula's value is only known within the last digits of its decimals. Holds
+/// when that range meets the claim's.
+fn rounded_decimals(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    claimed: &Number,
+    claimed_text: &str,
+    approximation: Option<&Approximation>,
+) -> Option<Approximation> {
+    // Only a claim that says it is approximate (`≈`, a unit) allows it: `0.5*768 = 385` is false.
+    approximation?;
+    let limit = workspace.limits.max_bits;
+    let formula = &workspace.formula;
+    let mut decimals = Vec::new();
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        match formula.kind(id) {
+            ExprKind::Number { text } if text.contains('.') => decimals.push(id),
+            _ => stack.extend(formula.children(id)),
+        }
+        if decimals.len() > 1000 {
+            return None;
+        }
+    }
+    if decimals.is_empty() || !increasing(formula, link) {
+        return None;
+    }
+    let written = halves_of(workspace, &decimals, within)?;
+    let low = shift(workspace, link, within, &written, -1)?;
+    let high = shift(workspace, link, within, &written, 2)?;
+    let tolerance = approximation.map_or(Number::from_i64(0), |a| a.tolerance.clone());
+    let claim_low = claimed.sub(&tolerance, limit).ok()?;
+    let claim_high = claimed.add(&tolerance, limit).ok()?;
+    if high < claim_low || low > claim_high {
+        return None;
+    }
+    Some(Approximation {
+        written: approximation.map_or_else(|| claimed_text.to_string(), |a| a.written.clone()),
+        unit: approximation.and_then(|a| a.unit.clone()),
+        scale: approximation.map_or(Number::from_i64(1), |a| a.scale.clone()),
+        tolerance,
+        truncated: false,
+        terms_in_unit: false,
+        rounded_decimals: true,
+    })
+}
+
 /// Whether a link only adds and multiplies (so its value grows with each of its numbers).
 fn increasing(formula: &Formula, link: ExprId) -> bool {
     let mut stack = vec![link];
@@ -472,6 +522,7 @@ fn judge_expression(
         tolerance,
         truncated,
         terms_in_unit: false,
+        rounded_decimals: false,
     };
     let status = if rounded || truncated {
         Status::ApproximatelyHolds {
@@ -686,6 +737,23 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
             }
         }
         check.approximation = approximate.map(|j| j.approximation);
+        if check.status == Status::False {
+            if let Value::Number(claimed_number) = &claimed {
+                if let Some(approximation) = rounded_decimals(
+                    workspace,
+                    comparison.computed,
+                    comparison.statement,
+                    claimed_number,
+                    &check.claimed_text,
+                    check.approximation.as_ref(),
+                ) {
+                    check.status = Status::ApproximatelyHolds {
+                        binary_units: false,
+                    };
+                    check.approximation = Some(approximation);
+                }
+            }
+        }
         if let Some(approximation) = &check.approximation {
             // The unit was blanked for the grammar; the claim is what was written.
             check.claimed_text = approximation.written.clone();

@@ -58,6 +58,9 @@ pub struct Approximation {
     /// The computed side's numbers, written without a unit, were read in the claim's unit
     /// (`67 + 8.4 + 235 = 311M`), each rounded to its last digit.
     pub terms_in_unit: bool,
+    /// Decimals written in the formula (`4096*2.68`) were taken as rounded or cut to their last
+    /// digit.
+    pub rounded_decimals: bool,
 }
 
 /// One literal of a fused-number repair.
@@ -424,6 +427,8 @@ fn render_claim(out: &mut String, claim: &ClaimCheck, paint: &Paint) {
                 grouped_value(claim.claimed.as_ref().unwrap_or(&Value::Bool(false))),
                 readable(&a.tolerance)
             )
+        } else if a.rounded_decimals {
+            "  the formula's decimals are read as rounded or cut to their last digit\n".to_string()
         } else if a.terms_in_unit {
             format!(
                 "  the terms are read in {} (the claim's unit), each rounded to its last digit\n",
@@ -666,6 +671,7 @@ fn claim_json(claim: &ClaimCheck) -> Json {
                     "tolerance": a.tolerance.to_plain_string(),
                     "truncated": a.truncated,
                     "terms_in_unit": a.terms_in_unit,
+                    "rounded_decimals": a.rounded_decimals,
                 }),
                 None => Json::Null,
             },
