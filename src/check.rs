@@ -218,8 +218,13 @@ fn judge(
     if written.implicit && computed == mantissa {
         return None;
     }
-    // The last written digit fixes the precision: `6.7B` to 0.1B, `110M` to 10M, `108890112` to 1.
-    let precision = last_digit_power(literal)?;
+    // The last written digit fixes the precision: `6.7B` to 0.1B, `110M` to 10M, `108890112` to 1;
+    // a share is written to the percent (`30%` is 30 ± 0.5%).
+    let percent = written.unit.is_some_and(|u| u.decimal_power < 0);
+    let precision = match last_digit_power(literal)? {
+        p if percent && p > 0 => 0,
+        p => p,
+    };
     let half = |scale: &Number| -> Option<Number> {
         scale
             .mul(&ten_to(precision, limit)?, limit)

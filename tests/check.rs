@@ -850,6 +850,22 @@ fn numbers_as_people_write_them() {
         verdicts(&scan_text("67 + 8.4 + 235 = 311M")),
         ["approximately"]
     );
+    // Shares: 131,072,000 / 6,738,415,616 = 0.01945... ≈ 1.9%; 1/4 is 25%, not 30%.
+    assert_eq!(
+        verdicts(&scan_text(
+            "131072000 / 6738415616 ≈ 1.9%\n1/4 = 25%\n1/4 = 30%"
+        )),
+        ["approximately", "approximately", "false"]
+    );
+    // A rounded ratio in the formula: 11008/4096 = 2.6875, written 2.68; 4096*2.68 = 10,977.28.
+    assert_eq!(verdicts(&scan_text("4096*2.68≈11008")), ["approximately"]);
+    // An exact claim gives a decimal no such room: 0.5*768 = 384.
+    assert_eq!(verdicts(&scan_text("0.5*768 = 385")), ["false"]);
+    // A scientific claim is rounded by nature: 12*96*12288^2 = 1.739...e11.
+    assert_eq!(
+        verdicts(&scan_text("12 * 96 * 12288^2 = 1.7 × 10^11")),
+        ["approximately"]
+    );
 }
 
 #[test]

@@ -19,7 +19,7 @@ pub struct Unit {
     /// As written: `M`, `billion`, `亿`.
     pub name: &'static str,
     /// The unit is `10^decimal_power`.
-    pub decimal_power: u32,
+    pub decimal_power: i32,
     /// For `K`, `M`, `G`, `B`, `T`: the 1024-based reading, `2^binary_power`.
     pub binary_power: Option<u32>,
 }
@@ -42,13 +42,16 @@ pub const UNITS: &[Unit] = &[
     unit("T", 12, Some(40)),
 ];
 
-const fn unit(name: &'static str, decimal_power: u32, binary_power: Option<u32>) -> Unit {
+const fn unit(name: &'static str, decimal_power: i32, binary_power: Option<u32>) -> Unit {
     Unit {
         name,
         decimal_power,
         binary_power,
     }
 }
+
+/// A claimed share: `≈ 1.9%` is 0.019. Only after a claimed number, never inside a formula.
+const PERCENT: &[Unit] = &[unit("%", -2, None), unit("％", -2, None)];
 
 /// The unit whose name is `name`, if any.
 pub fn unit_named(name: &str) -> Option<Unit> {
@@ -1175,7 +1178,22 @@ fn mark_claims(
             continue;
         }
         let mut end = number_end;
-        if let Some((_, unit_start, unit_end)) = unit_after(&text, &padding, number_end) {
+        let percent = skip_gap(&text, &padding, number_end).and_then(|at| {
+            let unit = PERCENT.iter().find(|u| text[at..].starts_with(u.name))?;
+            Some((*unit, at, at + unit.name.len()))
+        });
+        if let Some((unit, unit_start, unit_end)) = percent {
+            approximations.insert(
+                start,
+                Approximation {
+                    written: written(&text, &padding, start..unit_end),
+                    unit: Some(unit),
+                    implicit: false,
+                },
+            );
+            fill(&mut bytes, &mut padding, unit_start, unit_end, "");
+            end = unit_end;
+        } else if let Some((_, unit_start, unit_end)) = unit_after(&text, &padding, number_end) {
             let following = text[unit_end..]
                 .trim_start_matches([' ', '\t'])
                 .chars()

@@ -255,10 +255,15 @@ pub(crate) fn decimal(n: &Number, places: usize) -> String {
 
 fn readable(n: &Number) -> String {
     if n.is_integer() {
-        grouped(n)
-    } else {
-        format!("{} (about {})", n, decimal(n, 3))
+        return grouped(n);
     }
+    // Enough places for a small tolerance to show a digit: 1/2000 is about 0.0005.
+    let about = [3, 6, 9, 12]
+        .iter()
+        .map(|places| decimal(n, *places))
+        .find(|d| d.chars().any(|c| ('1'..='9').contains(&c)))
+        .unwrap_or_else(|| decimal(n, 3));
+    format!("{n} (about {about})")
 }
 
 fn plain(v: &Value) -> String {

@@ -271,9 +271,10 @@ impl Workspace {
             units.push((id, unit));
         }
         for (id, unit) in units {
-            let node = self
-                .formula
-                .number_node(&format!("1{}", "0".repeat(unit.decimal_power as usize)));
+            let node = self.formula.number_node(&format!(
+                "1{}",
+                "0".repeat(unit.decimal_power.max(0) as usize)
+            ));
             if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
                 expr.node = node;
             }
