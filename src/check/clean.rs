@@ -194,40 +194,29 @@ fn brace_group(bytes: &[u8], open: usize) -> Option<usize> {
     None
 }
 
-/// `\frac{a}{b}` → `((a)/(b))`, innermost first; the arguments move left by a byte or two.
+/// `\frac{a}{b}` → `((a)/(b))`; the arguments move left by a byte or two. The last fraction is
+/// rewritten first: nothing starts inside its arguments after it, so each is innermost when its
+/// turn comes, and a rewrite keeps the braces of the fractions around it balanced.
 fn fractions(text: &str, padding: &mut [bool]) -> String {
     if !text.contains("frac{") {
         return text.to_string();
     }
     let mut bytes = text.as_bytes().to_vec();
-    for _ in 0..10_000 {
-        let mut found = None;
-        let mut search = 0;
-        while let Some(at) = find_bytes(&bytes[search..], b"frac{").map(|a| a + search) {
-            search = at + 1;
-            // `\frac`, `\dfrac`, `\tfrac`.
-            let macro_start = match at.checked_sub(1).map(|p| bytes[p]) {
-                Some(b'\\') => at - 1,
-                Some(b'd' | b't') if at >= 2 && bytes[at - 2] == b'\\' => at - 2,
-                _ => continue,
-            };
-            let a_open = at + 4;
-            let Some(a_len) = brace_group(&bytes, a_open) else {
-                continue;
-            };
-            let b_open = a_open + a_len;
-            let Some(b_len) = brace_group(&bytes, b_open) else {
-                continue;
-            };
-            let inner = &bytes[a_open..b_open + b_len];
-            if find_bytes(inner, b"frac{").is_some() {
-                continue;
-            }
-            found = Some((macro_start, a_open, a_len, b_open, b_len));
-            break;
-        }
-        let Some((macro_start, a_open, a_len, b_open, b_len)) = found else {
-            break;
+    let starts: Vec<usize> = text.match_indices("frac{").map(|(at, _)| at).collect();
+    for &at in starts.iter().rev() {
+        // `\frac`, `\dfrac`, `\tfrac`.
+        let macro_start = match at.checked_sub(1).map(|p| bytes[p]) {
+            Some(b'\\') => at - 1,
+            Some(b'd' | b't') if at >= 2 && bytes[at - 2] == b'\\' => at - 2,
+            _ => continue,
+        };
+        let a_open = at + 4;
+        let Some(a_len) = brace_group(&bytes, a_open) else {
+            continue;
+        };
+        let b_open = a_open + a_len;
+        let Some(b_len) = brace_group(&bytes, b_open) else {
+            continue;
         };
         let a = bytes[a_open + 1..a_open + a_len - 1].to_vec();
         let b = bytes[b_open + 1..b_open + b_len - 1].to_vec();
@@ -249,10 +238,6 @@ fn fractions(text: &str, padding: &mut [bool]) -> String {
         }
     }
     to_text(bytes)
-}
-
-fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// TeX macros whose first argument is not text of the formula (`\color{red}`).
