@@ -146,6 +146,7 @@ pub fn clean(text: &str) -> Cleaned {
     let text = superscripts(&text, &mut padding);
     let text = configuration_lines(&text, &mut padding);
     let text = prose_in_brackets(&text, &mut padding);
+    let text = counted_words(&text, &mut padding);
     let mut cleaned = mark_claims(text, &approximate_equals, padding);
     cleaned.code = code_spans(original);
     cleaned
@@ -937,7 +938,11 @@ fn prose_in_brackets(text: &str, padding: &mut [bool]) -> String {
             ')' | '）' => {
                 if let Some(start) = open.take() {
                     let inner = &text[start + char_at(text, start).map_or(1, char::len_utf8)..at];
-                    if is_prose(inner) {
+                    // The arguments of `max(a, b)` are not a list of labels.
+                    let call = ["min", "max", "floor", "ceil"]
+                        .iter()
+                        .any(|f| text[..start].trim_end().ends_with(f));
+                    if !call && is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");
                     } else if inner.trim_start().starts_with(['=', '＝']) {
                         // `= 262,144,000 (= 2 × 131.072M)`: the aside continues the chain.
@@ -959,6 +964,10 @@ fn is_prose(inner: &str) -> bool {
         return false;
     }
     if inner.chars().any(|c| c.is_alphabetic() && !c.is_ascii()) {
+        return true;
+    }
+    // A list of labels: `(Q, K, V, O)`, `(H, 3H)`.
+    if inner.contains([',', '，', '、', ';']) && inner.chars().any(|c| c.is_ascii_alphabetic()) {
         return true;
     }
     // Two words with only spaces between them.
@@ -1072,6 +1081,50 @@ const COUNT_WORDS: &[&str] = &[
     "entries",
     "tokens",
 ];
+
+/// What a count is of, written between the count and the `×` that multiplies it (`12 layers ×`).
+const COUNTED: &[&str] = &[
+    "layers", "layer", "heads", "head", "blocks", "block", "experts", "expert", "matrices",
+    "matrix", "tokens", "times", "个", "层", "头", "个头", "层的", "次",
+];
+
+/// `12 layers × 7,087,872`: the word is prose between a count and its product.
+fn counted_words(text: &str, padding: &mut [bool]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let starts = b[i].is_ascii_digit()
+            && !i
+                .checked_sub(1)
+                .is_some_and(|p| b[p].is_ascii_alphanumeric() || b[p] == b'.' || b[p] == b'_');
+        if !starts {
+            i += 1;
+            continue;
+        }
+        let end = number_end(b, i).unwrap_or(i + 1);
+        let word_start = if b.get(end) == Some(&b' ') {
+            end + 1
+        } else {
+            end
+        };
+        let word = COUNTED.iter().find(|w| {
+            text.get(word_start..)
+                .is_some_and(|rest| rest.starts_with(**w))
+                && !char_at(text, word_start + w.len())
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        if let Some(word) = word {
+            let after = skip_spaces(text, word_start + word.len());
+            let times = text[after..].starts_with(['*', '×', '·', '⋅', 'x', '✕']);
+            if times {
+                fill(&mut bytes, padding, word_start, word_start + word.len(), "");
+            }
+        }
+        i = end;
+    }
+    to_text(bytes)
+}
 
 /// Finds every number written with a unit, and every claimed number (right after `=`): takes off
 /// an approximation word before a claim and the unit after a claim that is a number alone, and
@@ -1215,9 +1268,12 @@ fn mark_claims(
                         .starts_with("10^")
                 })
             });
+            // Rounded by its look: at most three significant digits, then at least three zeros
+            // (`110,000,000`, not `3,196,000`).
             let round = digits.bytes().all(|d| d.is_ascii_digit())
                 && zeros >= 3
                 && zeros < digits.len()
+                && digits.trim_start_matches('0').len() - zeros <= 3
                 && !followed;
             // `1.7 × 10^11` is rounded by its nature; `= 0.5` and `= 110,000,000` only when they
             // are not exactly the value.

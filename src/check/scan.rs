@@ -61,8 +61,15 @@ pub fn join_continuations(text: &str) -> String {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{a0}']);
-        let starts_with_equals =
-            trimmed.starts_with('=') && !trimmed.starts_with("==") || trimmed.starts_with('＝');
+        // `+ 12 × 7,087,872` under a formula continues it, as code blocks lay out long sums (a
+        // `+` before a word is a list bullet).
+        let continues_sum = trimmed
+            .strip_prefix(['+', '＋', '×'])
+            .map(|rest| rest.trim_start_matches([' ', '\t']))
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '('));
+        let starts_with_equals = trimmed.starts_with('=') && !trimmed.starts_with("==")
+            || trimmed.starts_with('＝')
+            || continues_sum;
         if starts_with_equals && line_start > 0 {
             let previous = &text[..line_start];
             let previous_line = previous
@@ -115,7 +122,8 @@ fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
             break;
         };
         let kind = match classify(c) {
-            Kind::Other if c == '|' && depth > 0 => Kind::Operator,
+            // Inside brackets a comma separates arguments (`max(768, 1024)`).
+            Kind::Other if matches!(c, '|' | ',' | '，') && depth > 0 => Kind::Operator,
             kind => kind,
         };
         match kind {
