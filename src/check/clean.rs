@@ -652,7 +652,7 @@ fn group_numbers(text: &str, padding: &mut [bool]) -> String {
                 .trim_end_matches(',')
                 .trim_end_matches(' ')
                 .ends_with(|c: char| c.is_ascii_digit());
-        if first > 3 || glued || continues_list {
+        if first > 3 || glued || continues_list || in_call(text, start) {
             continue;
         }
         let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
@@ -694,6 +694,27 @@ fn group_numbers(text: &str, padding: &mut [bool]) -> String {
         i = at;
     }
     to_text(bytes)
+}
+
+/// Whether `at` is inside the brackets of `min(`, `max(`, `floor(` or `ceil(` on its line, where a
+/// comma separates arguments (`max(768,1024)`).
+fn in_call(text: &str, at: usize) -> bool {
+    let line = &text[text[..at].rfind('\n').map_or(0, |n| n + 1)..at];
+    let mut depth = 0i32;
+    for (offset, c) in line.char_indices().rev() {
+        match c {
+            ')' | '）' => depth += 1,
+            '(' | '（' if depth > 0 => depth -= 1,
+            '(' | '（' => {
+                let before = line[..offset].trim_end();
+                return ["min", "max", "floor", "ceil"]
+                    .iter()
+                    .any(|f| before.ends_with(f));
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 const SUPERSCRIPTS: &[(char, u8)] = &[
