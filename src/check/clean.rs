@@ -696,8 +696,9 @@ fn group_numbers(text: &str, padding: &mut [bool]) -> String {
     to_text(bytes)
 }
 
-/// Whether `at` is inside the brackets of `min(`, `max(`, `floor(` or `ceil(` on its line, where a
-/// comma separates arguments (`max(768,1024)`).
+/// Whether `at` is inside the brackets of `min(` or `max(` on its line, where a comma separates
+/// arguments (`max(768,768)`); `floor` and `ceil` take one argument, so a comma in theirs groups
+/// digits (`floor(4,096/64)`).
 fn in_call(text: &str, at: usize) -> bool {
     let line = &text[text[..at].rfind('\n').map_or(0, |n| n + 1)..at];
     let mut depth = 0i32;
@@ -707,9 +708,7 @@ fn in_call(text: &str, at: usize) -> bool {
             '(' | '（' if depth > 0 => depth -= 1,
             '(' | '（' => {
                 let before = line[..offset].trim_end();
-                return ["min", "max", "floor", "ceil"]
-                    .iter()
-                    .any(|f| before.ends_with(f));
+                return ["min", "max"].iter().any(|f| before.ends_with(f));
             }
             _ => {}
         }
