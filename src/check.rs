@@ -22,7 +22,7 @@ use crate::error::Error;
 use crate::eval::{Evaluator, Limits, Value};
 use crate::number::Number;
 use crate::program::{ConfigText, LoadError};
-use crate::syntax::{ExprId, ExprKind, Formula, StatementId, UnaryOp};
+use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, StatementId, UnaryOp};
 
 pub use report::{
     Approximation, ClaimCheck, Diagnosis, FixTarget, FusedLiteral, Location, NumberFix,
@@ -180,19 +180,13 @@ fn ten_to(power: i64, limit: u64) -> Option<Number> {
         .ok()
 }
 
-fn judge(
-    computed: &Number,
-    mantissa: &Number,
-    literal: &str,
-    written: &clean::Approximation,
-    limit: u64,
-) -> Option<Judgement> {
-    // The last written digit fixes the precision: `6.7B` to 0.1B, `110M` to 10M, `108890112` to 1.
+/// The power of ten of a number's last written digit: `6.7` → -1, `110` → 1, `108890112` → 0.
+fn last_digit_power(literal: &str) -> Option<i64> {
     let (digits, exponent) = match literal.find(['e', 'E']) {
         Some(at) => (&literal[..at], literal[at + 1..].parse::<i64>().ok()?),
         None => (literal, 0),
     };
-    let precision = match digits.split_once('.') {
+    Some(match digits.split_once('.') {
         Some((_, fraction)) => exponent - fraction.len() as i64,
         None => {
             let significant = digits.trim_start_matches('0');
@@ -204,6 +198,34 @@ fn judge(
                     zeros as i64
                 }
         }
+    })
+}
+
+fn absolute(n: &Number) -> Number {
+    if n.is_negative() {
+        n.neg()
+    } else {
+        n.clone()
+    }
+}
+
+fn judge(
+    computed: &Number,
+    mantissa: &Number,
+    literal: &str,
+    written: &clean::Approximation,
+    limit: u64,
+) -> Option<Judgement> {
+    // A round number that is exactly right is simply right.
+    if written.implicit && computed == mantissa {
+        return None;
+    }
+    // The last written digit fixes the precision: `6.7B` to 0.1B, `110M` to 10M, `108890112` to 1;
+    // a share is written to the percent (`30%` is 30 ± 0.5%).
+    let percent = written.unit.is_some_and(|u| u.decimal_power < 0);
+    let precision = match last_digit_power(literal)? {
+        p if percent && p > 0 => 0,
+        p => p,
     };
     let half = |scale: &Number| -> Option<Number> {
         scale
@@ -212,16 +234,18 @@ fn judge(
             .div(&Number::from_i64(2), limit)
             .ok()
     };
-    let within = |scale: &Number| -> Option<(Number, Number, bool)> {
+    // Rounded: within half a last digit. Truncated (`65.2B` for 65,285,660,672): the exact value
+    // cut after the last digit written, so at least the claim and less than one digit more.
+    let within = |scale: &Number| -> Option<(Number, Number, bool, bool)> {
         let claimed = mantissa.mul(scale, limit).ok()?;
         let tolerance = half(scale)?;
         let difference = computed.sub(&claimed, limit).ok()?;
-        let distance = if difference.is_negative() {
-            difference.neg()
-        } else {
-            difference
-        };
-        Some((claimed, tolerance.clone(), distance <= tolerance))
+        let rounded = absolute(&difference) <= tolerance;
+        let step = tolerance.mul(&Number::from_i64(2), limit).ok()?;
+        let magnitude = absolute(computed).sub(&absolute(&claimed), limit).ok()?;
+        let same_sign = computed.is_negative() == claimed.is_negative();
+        let truncated = same_sign && !magnitude.is_negative() && magnitude < step;
+        Some((claimed, tolerance, rounded, truncated))
     };
     let (decimal_scale, binary_scale) = match written.unit {
         Some(unit) => (
@@ -237,37 +261,293 @@ fn judge(
         ),
         None => (Number::from_i64(1), None),
     };
-    let approximation = |scale: &Number, tolerance: Number| Approximation {
+    let approximation = |scale: &Number, tolerance: Number, truncated: bool| Approximation {
         written: written.written.clone(),
         unit: written.unit.map(|u| u.name.to_string()),
         scale: scale.clone(),
         tolerance,
+        truncated,
+        terms_in_unit: false,
+        rounded_decimals: false,
     };
-    let (claimed, tolerance, holds) = within(&decimal_scale)?;
-    if holds {
+    let (claimed, tolerance, rounded, truncated) = within(&decimal_scale)?;
+    if rounded || truncated {
         return Some(Judgement {
             claimed,
-            approximation: approximation(&decimal_scale, tolerance),
+            approximation: approximation(&decimal_scale, tolerance, !rounded),
             status: Status::ApproximatelyHolds {
                 binary_units: false,
             },
         });
     }
     if let Some(binary_scale) = &binary_scale {
-        let (binary_claimed, binary_tolerance, binary_holds) = within(binary_scale)?;
-        if binary_holds {
+        let (binary_claimed, binary_tolerance, binary_rounded, binary_truncated) =
+            within(binary_scale)?;
+        if binary_rounded || binary_truncated {
             return Some(Judgement {
                 claimed: binary_claimed,
-                approximation: approximation(binary_scale, binary_tolerance),
+                approximation: approximation(binary_scale, binary_tolerance, !binary_rounded),
                 status: Status::ApproximatelyHolds { binary_units: true },
             });
         }
     }
     Some(Judgement {
         claimed,
-        approximation: approximation(&decimal_scale, tolerance),
+        approximation: approximation(&decimal_scale, tolerance, false),
         status: Status::False,
     })
+}
+
+/// The numbers of a link (not through the names it uses) that were written as approximations:
+/// with a unit, or after `≈`.
+fn approximate_literals(workspace: &Workspace, link: ExprId) -> Vec<ExprId> {
+    let formula = &workspace.formula;
+    let mut found = Vec::new();
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        if found.len() > 1000 {
+            break;
+        }
+        match formula.kind(id) {
+            ExprKind::Number { .. } => {
+                if workspace
+                    .approximation_at(formula.expr(id).span)
+                    .is_some_and(|a| !a.implicit)
+                {
+                    found.push(id);
+                }
+            }
+            _ => stack.extend(formula.children(id)),
+        }
+    }
+    found
+}
+
+/// Each literal with its value and half its last written digit.
+fn halves_of(
+    workspace: &Workspace,
+    literals: &[ExprId],
+    within: StatementId,
+) -> Option<Vec<(ExprId, Number, Number)>> {
+    let limit = workspace.limits.max_bits;
+    let mut written = Vec::new();
+    for id in literals {
+        let ExprKind::Number { text } = workspace.formula.kind(*id) else {
+            return None;
+        };
+        let half = ten_to(last_digit_power(text)?, limit)?
+            .div(&Number::from_i64(2), limit)
+            .ok()?;
+        let Ok(Value::Number(value)) = workspace.evaluate(*id, within) else {
+            return None;
+        };
+        written.push((*id, value, half));
+    }
+    Some(written)
+}
+
+/// The value of `link` with every literal of `written` moved by `halves` half-digits.
+fn shift(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    written: &[(ExprId, Number, Number)],
+    halves: i64,
+) -> Option<Number> {
+    let limit = workspace.limits.max_bits;
+    let mark = workspace.mark();
+    for (id, value, half) in written {
+        let Some(moved) = half
+            .mul(&Number::from_i64(halves), limit)
+            .ok()
+            .and_then(|offset| value.add(&offset, limit).ok())
+        else {
+            workspace.rollback(mark);
+            return None;
+        };
+        let span = workspace.formula.expr(*id).span;
+        let node = workspace.number_kind(&moved, span);
+        workspace.replace(*id, node);
+    }
+    let result = workspace.evaluate(link, within);
+    workspace.rollback(mark);
+    match result {
+        Ok(Value::Number(n)) => Some(n),
+        _ => None,
+    }
+}
+
+/// `67 + 8.4 + 235 = 311M`: terms written without a unit in a sum whose claim has one are in that
+/// unit, and each was rounded to its last digit. Holds when the computed side, so read, can round
+/// to the claim.
+fn terms_in_unit(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    claimed: &Number,
+    approximation: &Approximation,
+) -> Option<Judgement> {
+    let limit = workspace.limits.max_bits;
+    let formula = &workspace.formula;
+    let mut literals = Vec::new();
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        match formula.kind(id) {
+            ExprKind::Number { .. } => literals.push(id),
+            ExprKind::Name(_) => return None,
+            _ => stack.extend(formula.children(id)),
+        }
+        if literals.len() > 1000 {
+            return None;
+        }
+    }
+    if !increasing(formula, link) || approximation.scale <= Number::from_i64(1) {
+        return None;
+    }
+    let written = halves_of(workspace, &literals, within)?;
+    let low = shift(workspace, link, within, &written, -1)?
+        .mul(&approximation.scale, limit)
+        .ok()?;
+    let high = shift(workspace, link, within, &written, 1)?
+        .mul(&approximation.scale, limit)
+        .ok()?;
+    let claim_low = claimed.sub(&approximation.tolerance, limit).ok()?;
+    let claim_high = claimed.add(&approximation.tolerance, limit).ok()?;
+    if high < claim_low || low > claim_high {
+        return None;
+    }
+    Some(Judgement {
+        claimed: claimed.clone(),
+        approximation: Approximation {
+            terms_in_unit: true,
+            ..approximation.clone()
+        },
+        status: Status::ApproximatelyHolds {
+            binary_units: false,
+        },
+    })
+}
+
+/// `4096*2.68 ≈ 11008`: a decimal written in the formula is itself rounded or cut (2.68 for
+/// 2.6875), so the formula's value is only known within the last digits of its decimals. Holds
+/// when that range meets the claim's.
+fn rounded_decimals(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    claimed: &Number,
+    claimed_text: &str,
+    approximation: Option<&Approximation>,
+) -> Option<Approximation> {
+    // Only a claim that says it is approximate (`≈`, a unit) allows it: `0.5*768 = 385` is false.
+    approximation?;
+    let limit = workspace.limits.max_bits;
+    let formula = &workspace.formula;
+    let mut decimals = Vec::new();
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        match formula.kind(id) {
+            ExprKind::Number { text } if text.contains('.') => decimals.push(id),
+            _ => stack.extend(formula.children(id)),
+        }
+        if decimals.len() > 1000 {
+            return None;
+        }
+    }
+    if decimals.is_empty() || !increasing(formula, link) {
+        return None;
+    }
+    let written = halves_of(workspace, &decimals, within)?;
+    let low = shift(workspace, link, within, &written, -1)?;
+    let high = shift(workspace, link, within, &written, 2)?;
+    let tolerance = approximation.map_or(Number::from_i64(0), |a| a.tolerance.clone());
+    let claim_low = claimed.sub(&tolerance, limit).ok()?;
+    let claim_high = claimed.add(&tolerance, limit).ok()?;
+    if high < claim_low || low > claim_high {
+        return None;
+    }
+    Some(Approximation {
+        written: approximation.map_or_else(|| claimed_text.to_string(), |a| a.written.clone()),
+        unit: approximation.and_then(|a| a.unit.clone()),
+        scale: approximation.map_or(Number::from_i64(1), |a| a.scale.clone()),
+        tolerance,
+        truncated: false,
+        terms_in_unit: false,
+        rounded_decimals: true,
+    })
+}
+
+/// Whether a link only adds and multiplies (so its value grows with each of its numbers).
+fn increasing(formula: &Formula, link: ExprId) -> bool {
+    let mut stack = vec![link];
+    while let Some(id) = stack.pop() {
+        match formula.kind(id) {
+            ExprKind::Binary(BinaryOp::Add | BinaryOp::Mul | BinaryOp::ImplicitMul, l, r) => {
+                stack.push(l);
+                stack.push(r);
+            }
+            ExprKind::Binary(BinaryOp::Pow, l, _) => stack.push(l),
+            ExprKind::Group(inner) => stack.push(inner),
+            ExprKind::Number { .. } | ExprKind::Name(_) => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// A claimed link that is an expression of approximate numbers (`= 67M + 134M`): it holds when
+/// the computed value lies between its values with every number rounded down and up (or, for
+/// truncation, between the numbers as written and one last digit more).
+fn judge_expression(
+    workspace: &mut Workspace,
+    link: ExprId,
+    within: StatementId,
+    computed: &Number,
+    claimed: &Number,
+) -> Option<Result<Judgement, String>> {
+    let literals = approximate_literals(workspace, link);
+    if literals.is_empty() {
+        return None;
+    }
+    let limit = workspace.limits.max_bits;
+    let written = halves_of(workspace, &literals, within)?;
+    let mut shifted = |halves: i64| shift(workspace, link, within, &written, halves);
+    let low = shifted(-1)?;
+    let high = shifted(1)?;
+    let cut_high = shifted(2)?;
+    let between = |a: &Number, b: &Number| {
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        lo <= computed && computed <= hi
+    };
+    let rounded = between(&low, &high);
+    let truncated = !rounded && between(claimed, &cut_high) && computed != &cut_high;
+    let tolerance = high.sub(claimed, limit).ok()?;
+    let approximation = Approximation {
+        written: workspace.display(workspace.formula.expr(link).span),
+        unit: None,
+        scale: Number::from_i64(1),
+        tolerance,
+        truncated,
+        terms_in_unit: false,
+        rounded_decimals: false,
+    };
+    let status = if rounded || truncated {
+        Status::ApproximatelyHolds {
+            binary_units: false,
+        }
+    } else if increasing(&workspace.formula, link) {
+        Status::False
+    } else {
+        return Some(Err(
+            "its approximate numbers are subtracted or divided, so rounding them does not bound it"
+                .to_string(),
+        ));
+    };
+    Some(Ok(Judgement {
+        claimed: claimed.clone(),
+        approximation,
+        status,
+    }))
 }
 
 /// One comparison of a chain: the link computed, the link claimed, and why it has no values if so.
@@ -309,11 +589,22 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 links.iter().map(|l| evaluator.expr(*l, id)).collect();
             // `total = (...) = 108890112` typed as `-e` or found in prose: `total` names the chain.
             let labelled = workspace.lenient.contains(&statement.span.source)
+                && links.len() > 2
                 && matches!(formula.kind(links[0]), ExprKind::Name(_))
                 && matches!(results[0], Err(Error::UnknownName { .. }));
             let first = usize::from(labelled);
+            // A claim is compared with the link before it, preferring one written exactly: after
+            // `= 67M + 134M`, an exact `= 201,326,592` is checked against the formula, not the
+            // rounded sum.
+            let approximate: Vec<bool> = links
+                .iter()
+                .map(|l| !approximate_literals(workspace, *l).is_empty())
+                .collect();
             for k in first + 1..links.len() {
-                let previous = (first..k).rev().find(|j| results[*j].is_ok());
+                let previous = (first..k)
+                    .rev()
+                    .find(|j| results[*j].is_ok() && !approximate[*j])
+                    .or_else(|| (first..k).rev().find(|j| results[*j].is_ok()));
                 let (j, failure) = match (&results[k], previous) {
                     (Ok(_), Some(j)) => (j, None),
                     (Ok(_), None) => match &results[k - 1] {
@@ -324,6 +615,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 };
                 // The bare number is the claim, whichever side it is written on.
                 let (computed, claimed) = if bare_literal(formula, links[k]).is_none()
+                    && !approximate[k]
                     && bare_literal(formula, links[j]).is_some()
                 {
                     (links[k], links[j])
@@ -374,12 +666,25 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
             checks.push(check);
             continue;
         }
-        let (Some(Ok(computed)), Some(Ok(claimed))) = (
+        let (Some(Ok(mut computed)), Some(Ok(claimed))) = (
             values.get(&comparison.computed).cloned(),
             values.get(&comparison.claimed).cloned(),
         ) else {
             continue;
         };
+        if let Some(written) =
+            bare_literal(formula, comparison.claimed).and_then(|literal| workspace.memory(literal))
+        {
+            check.claimed_text = written.clone();
+            check.status = Status::NotEvaluated {
+                reason: format!(
+                    "`{written}` is a memory size, not a count of parameters: the bytes per parameter, and whether a kilobyte is 1000 or 1024 bytes, are not known"
+                ),
+                unknown_names: Vec::new(),
+            };
+            checks.push(check);
+            continue;
+        }
         let approximate = bare_literal(formula, comparison.claimed).and_then(|literal| {
             let written = workspace.approximation(literal)?;
             let ExprKind::Number { text } = formula.kind(literal) else {
@@ -390,6 +695,34 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 _ => None,
             }
         });
+        let approximate = match (approximate, &computed, &claimed) {
+            (Some(judgement), _, _) if judgement.status == Status::False => {
+                let reread = terms_in_unit(
+                    workspace,
+                    comparison.computed,
+                    comparison.statement,
+                    &judgement.claimed,
+                    &judgement.approximation,
+                );
+                Some(reread.unwrap_or(judgement))
+            }
+            (Some(judgement), _, _) => Some(judgement),
+            (None, Value::Number(c), Value::Number(m)) => {
+                match judge_expression(workspace, comparison.claimed, comparison.statement, c, m) {
+                    Some(Ok(judgement)) => Some(judgement),
+                    Some(Err(reason)) => {
+                        check.status = Status::NotEvaluated {
+                            reason,
+                            unknown_names: Vec::new(),
+                        };
+                        checks.push(check);
+                        continue;
+                    }
+                    None => None,
+                }
+            }
+            _ => None,
+        };
         let claimed = match &approximate {
             Some(judgement) => Value::Number(judgement.claimed.clone()),
             None => claimed,
@@ -402,7 +735,32 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
         if let (Value::Number(c), Value::Number(d)) = (&computed, &claimed) {
             check.difference = d.sub(c, limit).ok();
         }
+        if let (Some(judgement), Value::Number(c)) = (&approximate, &computed) {
+            if judgement.approximation.terms_in_unit {
+                if let Ok(scaled) = c.mul(&judgement.approximation.scale, limit) {
+                    check.difference = judgement.claimed.sub(&scaled, limit).ok();
+                    computed = Value::Number(scaled);
+                }
+            }
+        }
         check.approximation = approximate.map(|j| j.approximation);
+        if check.status == Status::False {
+            if let Value::Number(claimed_number) = &claimed {
+                if let Some(approximation) = rounded_decimals(
+                    workspace,
+                    comparison.computed,
+                    comparison.statement,
+                    claimed_number,
+                    &check.claimed_text,
+                    check.approximation.as_ref(),
+                ) {
+                    check.status = Status::ApproximatelyHolds {
+                        binary_units: false,
+                    };
+                    check.approximation = Some(approximation);
+                }
+            }
+        }
         if let Some(approximation) = &check.approximation {
             // The unit was blanked for the grammar; the claim is what was written.
             check.claimed_text = approximation.written.clone();
@@ -416,11 +774,89 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                     value: value.clone(),
                 };
                 check.diagnoses = diagnose::diagnose(workspace, &claim);
+                check
+                    .diagnoses
+                    .extend(factor_left_out(workspace, value, claimed));
             }
         }
         check.computed = Some(computed);
         check.claimed = Some(claimed);
         checks.push(check);
     }
+    mark_swapped(&mut checks);
     checks
+}
+
+/// One side a whole multiple (2 to 1000) of the other: `2,362,368 + 4,722,432 = 85,017,600`
+/// leaves out the `×12` of twelve layers. The sizes with that value are named.
+fn factor_left_out(
+    workspace: &Workspace,
+    computed: &Number,
+    claimed: &Number,
+) -> Option<Diagnosis> {
+    let limit = workspace.limits.max_bits;
+    if computed.is_negative() || claimed.is_negative() || computed.is_zero() || claimed.is_zero() {
+        return None;
+    }
+    // 3/2: three matrices counted where the formula has two (a gated MLP), or the other way.
+    let three_halves = Number::from_i64(3).div(&Number::from_i64(2), limit).ok()?;
+    let whole = |n: Number| -> Option<Number> {
+        let integer = n.is_integer() && n >= Number::from_i64(2) && n <= Number::from_i64(1000);
+        (integer || n == three_halves).then_some(n)
+    };
+    let (claim_larger, factor) = match whole(claimed.div(computed, limit).ok()?) {
+        Some(k) => (true, k),
+        None => (false, whole(computed.div(claimed, limit).ok()?)?),
+    };
+    let mut names = Vec::new();
+    let formula = &workspace.formula;
+    for id in formula.statement_ids() {
+        if let crate::syntax::StatementKind::Definition(d) = &formula.statement(id).kind {
+            if let ExprKind::Number { text } = formula.kind(d.value) {
+                if Number::parse_literal(text, limit)
+                    .and_then(Result::ok)
+                    .is_some_and(|n| n == factor)
+                    && !names.contains(&d.name)
+                {
+                    names.push(d.name.clone());
+                }
+            }
+        }
+    }
+    if let Some(config) = &workspace.config {
+        for key in config.keys() {
+            if matches!(config.lookup(&key, limit), Lookup::Number(n) if n == factor) {
+                names.push(key);
+            }
+        }
+    }
+    names.truncate(4);
+    Some(Diagnosis::Factor {
+        claim_larger,
+        factor,
+        names,
+    })
+}
+
+/// Two false claims near each other, each claiming the other's computed value.
+fn mark_swapped(checks: &mut [ClaimCheck]) {
+    let false_ones: Vec<usize> = (0..checks.len())
+        .filter(|i| checks[*i].status == Status::False)
+        .collect();
+    for (n, &a) in false_ones.iter().enumerate() {
+        for &b in false_ones.iter().skip(n + 1).take(3) {
+            let swapped = checks[a].claimed.is_some()
+                && checks[a].claimed == checks[b].computed
+                && checks[b].claimed == checks[a].computed;
+            if swapped {
+                let (la, lb) = (checks[a].location.clone(), checks[b].location.clone());
+                checks[a]
+                    .diagnoses
+                    .insert(0, Diagnosis::Swapped { other: lb });
+                checks[b]
+                    .diagnoses
+                    .insert(0, Diagnosis::Swapped { other: la });
+            }
+        }
+    }
 }

@@ -338,7 +338,10 @@ fn documents_without_claims() {
         let report = check_text("doc", text, &options).unwrap();
         assert!(report.claims.is_empty(), "{text:?}");
     }
-    assert!(expression("(30522+512+2)*768").claims.is_empty());
+    // An `-e` that claims nothing is a mistake to report, not an empty report (issue 19).
+    let error = check_expression("(30522+512+2)*768", &CheckOptions::default())
+        .expect_err("an expression without a claim");
+    assert!(matches!(error.error, Error::Usage { .. }), "{error:?}");
 }
 
 #[test]
@@ -651,6 +654,28 @@ mod properties {
         }
 
         #[test]
+        fn pasted_markup_scans_without_panicking(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "\\frac{", "{", "}", "\\,", "{,}", "²", "¹²", "⁻", "\\times", "\\color{red}",
+                    "\\text{", "$$", "`", "|", "\\|", "(", ")", "（", "）", "=", "≈", "约等于", ",",
+                    " , ", "\u{2009}", "万", "亿", "M", "B", "MB", "KiB", " billion", "# =", "// =",
+                    "&times;", "<em>", "**", "if ", " then ", " else ", "==", "!=", "\"x\"", "12",
+                    "768", "4,096", "0", "3.5", "e9", "x", "d_{model}", "^{2}", "\\\\", "\n", " ",
+                    "：", "hidden_size: 4096", "| d | 12 |", "params", "原文", "1.3万",
+                ]),
+                0..40,
+            )
+        ) {
+            let text: String = pieces.concat();
+            let scan = CheckOptions { scan: true, ..CheckOptions::default() };
+            let report = check_text("doc", &text, &scan).unwrap();
+            let _ = report.render_text(false);
+            let _ = report.to_json();
+            let _ = check_expression(&text, &CheckOptions::default()).map(|r| r.to_json());
+        }
+
+        #[test]
         fn a_true_sum_of_products_holds(terms in proptest::collection::vec((1i64..5000, 1i64..5000), 1..6)) {
             // A second route: the sum computed here with i64.
             let total: i64 = terms.iter().map(|(a, b)| a * b).sum();
@@ -658,8 +683,247 @@ mod properties {
             let text = format!("{} = {total}", formula.join("+"));
             let right = expression(&text);
             prop_assert_eq!(&only(&right).status, &Status::Holds);
-            let wrong = expression(&format!("{} = {}", formula.join("+"), total + 1));
+            // Off by one, and not a round number (`= 3196000` reads as rounded to thousands).
+            let off = if (total + 1) % 1000 == 0 { total + 2 } else { total + 1 };
+            let wrong = expression(&format!("{} = {}", formula.join("+"), off));
             prop_assert_eq!(&only(&wrong).status, &Status::False);
         }
     }
+}
+
+/// The corpus of `fixtures/check/real/`: every claim the checker reports, in order, has the line
+/// and verdict labelled by hand beside the document (`NAME.labels`, the hand computations in its
+/// comments), and no claim that holds is called FALSE.
+#[test]
+fn every_labelled_verdict_of_the_real_corpus() {
+    let options = CheckOptions {
+        scan: true,
+        ..CheckOptions::default()
+    };
+    let mut documents = 0;
+    let mut failures = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir("tests/fixtures/check/real")
+        .expect("the corpus")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "labels"))
+        .collect();
+    entries.sort();
+    for labels_path in entries {
+        let document_path = labels_path.with_extension("");
+        let name = document_path.to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&document_path).expect("the document");
+        let labels = std::fs::read_to_string(&labels_path).expect("the labels");
+        let expected: Vec<(usize, String)> = labels
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let mut words = l.split_whitespace();
+                let line = words.next().and_then(|w| w.parse().ok()).expect("a line");
+                (line, words.next().expect("a verdict").to_string())
+            })
+            .collect();
+        let report = check_text(&name, &text, &options).expect("a document always reads");
+        let found: Vec<(usize, String)> = report
+            .claims
+            .iter()
+            .map(|c| {
+                let verdict = match c.status {
+                    Status::Holds => "holds",
+                    Status::False => "false",
+                    Status::ApproximatelyHolds { .. } => "approximately-holds",
+                    Status::NotEvaluated { .. } => "not-evaluated",
+                };
+                (c.location.line, verdict.to_string())
+            })
+            .collect();
+        if found != expected {
+            failures.push(format!(
+                "{name}: expected {expected:?}\nfound {found:?}\n{}",
+                report.render_text(false)
+            ));
+        }
+        documents += 1;
+    }
+    assert!(documents >= 10, "{documents} documents");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+fn scan_text(text: &str) -> Report {
+    let options = CheckOptions {
+        scan: true,
+        ..CheckOptions::default()
+    };
+    check_text("doc", text, &options).expect("a document always reads")
+}
+
+fn verdicts(report: &Report) -> Vec<&'static str> {
+    report
+        .claims
+        .iter()
+        .map(|c| match c.status {
+            Status::Holds => "holds",
+            Status::False => "false",
+            Status::ApproximatelyHolds { .. } => "approximately",
+            Status::NotEvaluated { .. } => "not-evaluated",
+        })
+        .collect()
+}
+
+/// The examples at the top of issue 19, each with the verdict a careful reader gives.
+#[test]
+fn the_examples_of_issue_19() {
+    // 32,000 * 4,096 = 131,072,000 (32 * 4096 = 131,072, times 1000).
+    assert_eq!(
+        verdicts(&scan_text("32,000 * 4,096 = 131,072,000")),
+        ["holds"]
+    );
+    // 50,000 * 4096 = 204,800,000: `204M` is that cut after the last digit written.
+    let report = scan_text("Embedding: 50,000 × 4096 = 204M");
+    assert_eq!(verdicts(&report), ["approximately"]);
+    assert_eq!(only(&report).computed, value(204_800_000));
+    assert!(only(&report)
+        .approximation
+        .as_ref()
+        .is_some_and(|a| a.truncated));
+    // A KaTeX paste: the spaced copy, the TeX source with a colour macro, the rendered text.
+    // (768*768/12*3)*12 + 12*768/12*768 = 1,769,472 + 589,824 = 2,359,296.
+    let katex = "总参数量 ( 768 × 768 / 12 × 3 ) × 12 + 12 × 768 / 12 × 768 = 2 , 359 , 296 (768 \\times 768/12 \\times 3)\\times {\\color{red}12} + 12 \\times 768/12 \\times 768 = 2,359,296 (768×768/12×3)×12+12×768/12×768=2,359,296";
+    assert_eq!(verdicts(&scan_text(katex)), ["holds", "holds", "holds"]);
+    // 4*4096^2 + 2*4096*16384 = 67,108,864 + 134,217,728 = 201,326,592: ≈ 67M + 134M ≈ 201M.
+    let report = scan_text("4×4096² + 2×4096×16384 = 67M + 134M ≈ 201M");
+    assert_eq!(verdicts(&report), ["approximately", "approximately"]);
+    assert_eq!(report.claims[0].computed, value(201_326_592));
+    // 32 * 201,000,000 = 6,432,000,000 = 6432M.
+    assert_eq!(verdicts(&scan_text("32 × 201M = 6432M")), ["approximately"]);
+    assert_eq!(verdicts(&scan_text("4096² = 16,777,216")), ["holds"]);
+    // 768*768+768 = 590,592.
+    assert_eq!(verdicts(&scan_text("(768*768+768 = 590592)")), ["holds"]);
+    assert_eq!(verdicts(&scan_text("(768*768+768 = 590593)")), ["false"]);
+    // 768*3072 + 3072 = 2,362,368, not 2,360,064: a real error, read through the prose aside.
+    let report = scan_text("768*3072(原文中4H长度) + 3072=2360064");
+    assert_eq!(verdicts(&report), ["false"]);
+    assert_eq!(only(&report).computed, value(2_362_368));
+    // LLaMA-65B: 65,285,660,672 truncated to 65.2B, as the paper does.
+    let report = scan_text("LLaMA-65B: 65,285,660,672 ≈ 65.2B");
+    assert_eq!(verdicts(&report), ["approximately"]);
+    assert!(only(&report)
+        .approximation
+        .as_ref()
+        .is_some_and(|a| a.truncated));
+    // A memory size is not a parameter count: said, not judged.
+    let report = scan_text("12 * (768 * 3072 * 2) = 54MB");
+    assert_eq!(verdicts(&report), ["not-evaluated"]);
+    assert!(
+        matches!(&only(&report).status, Status::NotEvaluated { reason, .. } if reason.contains("memory size")),
+        "{}",
+        report.render_text(false)
+    );
+}
+
+#[test]
+fn numbers_as_people_write_them() {
+    // 1,024 * 1,024 = 1,048,576 written with TeX thin spaces and braces.
+    assert_eq!(
+        verdicts(&scan_text("$1\\,024 \\times 1{,}024 = 1\\,048\\,576$")),
+        ["holds"]
+    );
+    // \frac{12 * 4096^2}{2} = 201,326,592 / 2 = 100,663,296.
+    assert_eq!(
+        verdicts(&scan_text(
+            "$$\\frac{12 \\cdot 4096^{2}}{2} = 100{,}663{,}296$$"
+        )),
+        ["holds"]
+    );
+    // 13,000 + 20,000 = 33,000 = 3.3万; 1.74e11 rounds 173,946,175,488.
+    assert_eq!(
+        verdicts(&scan_text("1.3万 + 2万 = 3.3万")),
+        ["approximately"]
+    );
+    assert_eq!(
+        verdicts(&scan_text(
+            "12 × 96 × 12288² = 173,946,175,488 ≈ 1.74 \\times 10^{11}"
+        )),
+        ["holds", "approximately"]
+    );
+    // A list is not a grouped number: no claim.
+    assert!(scan_text("sizes 512,768,1024 = three").claims.is_empty());
+    // Unit-less terms in a sum of millions: 67 + 8.4 + 235 = 310.4, each rounded, ≈ 311M.
+    assert_eq!(
+        verdicts(&scan_text("67 + 8.4 + 235 = 311M")),
+        ["approximately"]
+    );
+    // Shares: 131,072,000 / 6,738,415,616 = 0.01945... ≈ 1.9%; 1/4 is 25%, not 30%.
+    assert_eq!(
+        verdicts(&scan_text(
+            "131072000 / 6738415616 ≈ 1.9%\n1/4 = 25%\n1/4 = 30%"
+        )),
+        ["approximately", "approximately", "false"]
+    );
+    // A rounded ratio in the formula: 11008/4096 = 2.6875, written 2.68; 4096*2.68 = 10,977.28.
+    assert_eq!(verdicts(&scan_text("4096*2.68≈11008")), ["approximately"]);
+    // An exact claim gives a decimal no such room: 0.5*768 = 384.
+    assert_eq!(verdicts(&scan_text("0.5*768 = 385")), ["false"]);
+    // A scientific claim is rounded by nature: 12*96*12288^2 = 1.739...e11.
+    assert_eq!(
+        verdicts(&scan_text("12 * 96 * 12288^2 = 1.7 × 10^11")),
+        ["approximately"]
+    );
+}
+
+#[test]
+fn layouts_and_asides_of_real_pages() {
+    // A sum laid out over lines in a code block: 23,835,648 + 12*7,087,872 + 590,592 + 1,536
+    // = 23,835,648 + 85,054,464 + 592,128 = 109,482,240 (bert-base-uncased with its pooler).
+    let sum = "```\ntotal = 23,835,648\n      + 12 × 7,087,872\n      + 590,592 + 1,536\n      = 109,482,240\n```\n";
+    assert_eq!(verdicts(&scan_text(sum)), ["holds"]);
+    // Labels in brackets and count words are prose: 768*768*4 = 2,359,296; 12*7,087,872 = 85,054,464.
+    assert_eq!(
+        verdicts(&scan_text("768 × 768 × 4 (Q, K, V, O) = 2,359,296\n12 layers × 7,087,872 = 85,054,464\n12层 × 7,087,872 = 85,054,464")),
+        ["holds", "holds", "holds"]
+    );
+    // A call's arguments are not a list of labels: max(768, 1024) * 2 = 2048.
+    assert_eq!(verdicts(&scan_text("max(768, 1024) * 2 = 2048")), ["holds"]);
+    // A `+` bullet is not a continuation.
+    assert!(scan_text("3 * 4 = 12\n+ item one\n").claims.len() == 1);
+}
+
+#[test]
+fn a_name_bound_twice_holds_until_bound_again() {
+    // 12*12*768^2 = 84,934,656 (GPT-2 small's blocks); 12*96*12288^2 = 173,946,175,488 (GPT-3's).
+    let report = scan_text(
+        "d = 768, L = 12\n12*L*d^2 = 84,934,656\nd = 12288, L = 96\n12*L*d^2 = 173,946,175,488\n",
+    );
+    assert_eq!(verdicts(&report), ["holds", "holds"]);
+}
+
+#[test]
+fn a_factor_left_out_and_swapped_values_are_named() {
+    // 2,362,368 + 4,722,432 = 7,084,800; the claim 85,017,600 is 12 times that.
+    let report = scan_text("L = 12\nall layers: 2,362,368 + 4,722,432 = 85,017,600");
+    let factor = only(&report)
+        .diagnoses
+        .iter()
+        .find_map(|d| match d {
+            Diagnosis::Factor { factor, names, .. } => Some((factor.clone(), names.clone())),
+            _ => None,
+        })
+        .expect("a factor diagnosis");
+    assert_eq!(factor, (number(12), vec!["L".to_string()]));
+    // 4*768*768 = 2,359,296 and 2*768*3072 = 4,718,592, written the other way round.
+    let report = scan_text("attention 4*768*768 = 4,718,592\nmlp 2*768*3072 = 2,359,296");
+    assert_eq!(verdicts(&report), ["false", "false"]);
+    for claim in &report.claims {
+        assert!(
+            matches!(claim.diagnoses.first(), Some(Diagnosis::Swapped { .. })),
+            "{}",
+            report.render_text(false)
+        );
+    }
+    // A gated MLP counted with two matrices: 2*4096*11008 = 90,177,536, the claim is 3*4096*11008.
+    let report = scan_text("MLP 2 * 4096 * 11008 = 135,266,304");
+    assert!(
+        report.render_text(false).contains("a gated MLP"),
+        "{}",
+        report.render_text(false)
+    );
 }

@@ -185,3 +185,125 @@ fn the_size_limit_applies_to_check() {
     assert!(out.contains("not evaluated"), "{out}");
     assert!(out.contains("bits"), "{out}");
 }
+
+/// Every text style of `derive`, for every built-in, read back by `check --scan`: the claims are
+/// found, none is false, and the total the derivation printed is among those that hold. The
+/// expected values are `derive`'s own, computed by a second route (the evaluator), so this
+/// tests the reader, not the arithmetic.
+#[test]
+fn every_derive_style_of_every_builtin_checks_back() {
+    let styles: [&[&str]; 8] = [
+        &["--style", "article"],
+        &["--style", "article", "--group-digits"],
+        &["--style", "steps"],
+        &["--style", "steps", "--group-digits"],
+        &["--style", "markdown"],
+        &["--style", "markdown", "--group-digits"],
+        &["--style", "latex"],
+        &["--style", "latex", "--group-digits"],
+    ];
+    let dir = std::env::temp_dir().join(format!("paramcount-roundtrip-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let mut failures = Vec::new();
+    for name in paramcount::models::names() {
+        let (code, total, _) = run(&["eval", &name]);
+        assert_eq!(code, 0, "eval {name}");
+        let total = total.trim().to_string();
+        for style in styles {
+            let mut args = vec!["derive", name.as_str()];
+            args.extend_from_slice(style);
+            let (code, derivation, err) = run(&args);
+            assert_eq!(code, 0, "{args:?}: {err}");
+            let path = dir.join(format!("{name}-{}.txt", style.join("")));
+            std::fs::write(&path, &derivation).expect("the derivation is written");
+            let path = path.to_string_lossy().into_owned();
+            let (code, report, _) = run(&["check", "--scan", &path, "--json"]);
+            let json: serde_json::Value = serde_json::from_str(&report).expect("JSON");
+            let claims = json["claims"].as_array().cloned().unwrap_or_default();
+            let false_ones: Vec<&serde_json::Value> =
+                claims.iter().filter(|c| c["status"] == "false").collect();
+            let total_holds = claims
+                .iter()
+                .any(|c| c["status"] == "holds" && c["claimed"] == total.as_str());
+            let not_holding: Vec<&serde_json::Value> =
+                claims.iter().filter(|c| c["status"] != "holds").collect();
+            // Every line that states a result has a claim found on it: `= 2,362,368` in the
+            // steps, `= **124,439,808**` and the parts table's rows in markdown, LaTeX's
+            // `= 124\,439\,808`.
+            let lines_with_claims: std::collections::HashSet<u64> =
+                claims.iter().filter_map(|c| c["line"].as_u64()).collect();
+            let missed: Vec<usize> = derivation
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| states_a_result(line))
+                .map(|(i, _)| i + 1)
+                .filter(|n| !lines_with_claims.contains(&(*n as u64)))
+                .collect();
+            if code != 0
+                || !false_ones.is_empty()
+                || !not_holding.is_empty()
+                || !total_holds
+                || !missed.is_empty()
+            {
+                failures.push(format!(
+                    "{args:?}: exit {code}, total {total} holds: {total_holds}, not holding: {not_holding:?}, lines missed: {missed:?}"
+                ));
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_claim_about_a_name_is_checked_not_defined() {
+    // bert-base-uncased with pooler: 109,482,240 (transformers' BertModel, reference/counts.json).
+    let config = fixture("check/bert-base-uncased.json");
+    let (code, out, _) = run(&["check", "-e", "total = 1", "--config", &config]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("computed    109,482,240"), "{out}");
+    let (code, out, _) = run(&["check", "-e", "total = 109482240", "--config", &config]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("holds"), "{out}");
+}
+
+#[test]
+fn a_builtin_name_is_a_formula_to_check_against() {
+    // GPT-2 small: 124,439,808 (transformers' GPT2LMHeadModel, tied head counted once).
+    let (code, out, _) = run(&["check", "-e", "total = 124.4M", "gpt2"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("holds approximately"), "{out}");
+}
+
+#[test]
+fn an_expression_without_a_claim_is_an_error() {
+    let (code, out, err) = run(&["check", "-e", "3*4"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("claims nothing"), "{err}");
+}
+
+/// Whether a line of a derivation states a number as a result: `= 2,362,368` at its end (after
+/// markup), or a parts-table row whose parameters cell is a number.
+fn states_a_result(line: &str) -> bool {
+    let plain: String = line
+        .chars()
+        .filter(|c| !matches!(c, '*' | '\\' | '$'))
+        .collect();
+    let plain = plain.trim().trim_end_matches(']').trim();
+    if let Some((_, last)) = plain.rsplit_once('=') {
+        let last = last.trim();
+        let number = !last.is_empty()
+            && last
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == ' ');
+        if number {
+            return true;
+        }
+    }
+    let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+    // `| part | formula | with numbers | parameters | what it counts |`
+    cells.len() >= 6
+        && cells[1] != "part"
+        && !cells[4].is_empty()
+        && cells[4].chars().all(|c| c.is_ascii_digit() || c == ',')
+}

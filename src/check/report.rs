@@ -52,6 +52,15 @@ pub struct Approximation {
     pub scale: Number,
     /// How far the computed value may be from the claim and still round to it.
     pub tolerance: Number,
+    /// The claim holds only as the exact value cut off after the digits written (`65.2B` for
+    /// 65,285,660,672), not rounded.
+    pub truncated: bool,
+    /// The computed side's numbers, written without a unit, were read in the claim's unit
+    /// (`67 + 8.4 + 235 = 311M`), each rounded to its last digit.
+    pub terms_in_unit: bool,
+    /// Decimals written in the formula (`4096*2.68`) were taken as rounded or cut to their last
+    /// digit.
+    pub rounded_decimals: bool,
 }
 
 /// One literal of a fused-number repair.
@@ -135,6 +144,19 @@ pub enum Diagnosis {
     },
     OneNumber(NumberFix),
     Part(PartFinding),
+    /// One side is a whole multiple of the other: a factor (often the layer count) left out.
+    Factor {
+        /// The claim is `factor` times the computed value (`true`), or the computed value is
+        /// `factor` times the claim (`false`).
+        claim_larger: bool,
+        factor: Number,
+        /// Sizes of the text or the config with that value (`L`, `num_hidden_layers`).
+        names: Vec<String>,
+    },
+    /// This claim's value is another false claim's computed value and the other way round.
+    Swapped {
+        other: Location,
+    },
 }
 
 /// One claim and what was found about it.
@@ -233,10 +255,15 @@ pub(crate) fn decimal(n: &Number, places: usize) -> String {
 
 fn readable(n: &Number) -> String {
     if n.is_integer() {
-        grouped(n)
-    } else {
-        format!("{} (about {})", n, decimal(n, 3))
+        return grouped(n);
     }
+    // Enough places for a small tolerance to show a digit: 1/2000 is about 0.0005.
+    let about = [3, 6, 9, 12]
+        .iter()
+        .map(|places| decimal(n, *places))
+        .find(|d| d.chars().any(|c| ('1'..='9').contains(&c)))
+        .unwrap_or_else(|| decimal(n, 3));
+    format!("{n} (about {about})")
 }
 
 fn plain(v: &Value) -> String {
@@ -311,7 +338,8 @@ impl Report {
     ///     "unknown_names": ["x"],
     ///     "binary_units": false,               // approximately holds only with M = 2^20 etc.
     ///     "approximation": null | {"written": "110M", "unit": "M" | null,
-    ///                              "scale": "1000000", "tolerance": "5000000"},
+    ///                              "scale": "1000000", "tolerance": "5000000",
+    ///                              "truncated": false},  // holds only truncated, not rounded
     ///     "diagnoses": [ ... ]
     ///   }],
     ///   "summary": {"claims": 3, "hold": 1, "false": 1, "approximately_hold": 0, "not_evaluated": 1},
@@ -327,7 +355,10 @@ impl Report {
     /// - `"part"`: `relation` (`"too-many"`: the claim is the formula without it; `"too-few"`: with
     ///   it once more; `"left-out"`: a part the file defines that the formula does not use, with
     ///   which the claim holds; `"multiple"`: the difference is `multiple` times its value), `part`, `named`,
-    ///   `source`, `line`, `column`, `value`, `contribution`, `multiple`.
+    ///   `source`, `line`, `column`, `value`, `contribution`, `multiple`;
+    /// - `"factor"`: `claim_larger` (the claim is `factor` × the computed value, or the other way),
+    ///   `factor`, `names` (sizes with that value: a layer count left out);
+    /// - `"swapped"`: `source`, `line`, `column` of the other claim; each claims the other's value.
     pub fn to_json(&self) -> Json {
         let [hold, wrong, approximately, unevaluated] = self.counts();
         json!({
@@ -399,6 +430,18 @@ fn render_claim(out: &mut String, claim: &ClaimCheck, paint: &Paint) {
                 "  read as {} = {} (a 1024-based {unit}); rounding allows ±{}\n",
                 a.written,
                 grouped_value(claim.claimed.as_ref().unwrap_or(&Value::Bool(false))),
+                readable(&a.tolerance)
+            )
+        } else if a.rounded_decimals {
+            "  the formula's decimals are read as rounded or cut to their last digit\n".to_string()
+        } else if a.terms_in_unit {
+            format!(
+                "  the terms are read in {} (the claim's unit), each rounded to its last digit\n",
+                a.unit.as_deref().unwrap_or("the claim's unit")
+            )
+        } else if a.truncated {
+            format!(
+                "  holds when truncated to the digits written (rounding allows ±{})\n",
                 readable(&a.tolerance)
             )
         } else {
@@ -496,6 +539,41 @@ fn render_diagnoses(out: &mut String, diagnoses: &[Diagnosis], indent: &str) {
                 };
                 out.push_str(&format!("{indent}{line}\n"));
             }
+            Diagnosis::Factor {
+                claim_larger,
+                factor,
+                names,
+            } => {
+                let named = if names.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                    format!(" ({} = {})", names.join(", "), grouped(factor))
+                };
+                let line = if *claim_larger {
+                    format!(
+                        "the claim is {} × the computed value: the formula leaves out a factor {}{named}",
+                        grouped(factor),
+                        grouped(factor)
+                    )
+                } else {
+                    format!(
+                        "the computed value is {} × the claim: the claim leaves out a factor {}{named}",
+                        grouped(factor),
+                        grouped(factor)
+                    )
+                };
+                let line = match (factor.to_string().as_str(), claim_larger) {
+                    ("3/2", true) => "the claim is 3/2 × the computed value: 3 matrices where the formula has 2 (a gated MLP, SwiGLU or GeGLU, has 3; a plain one 2)".to_string(),
+                    ("3/2", false) => "the computed value is 3/2 × the claim: 2 matrices where the formula has 3 (a gated MLP, SwiGLU or GeGLU, has 3; a plain one 2)".to_string(),
+                    _ => line,
+                };
+                out.push_str(&format!("{indent}{line}\n"));
+            }
+            Diagnosis::Swapped { other } => out.push_str(&format!(
+                "{indent}swapped with the claim at {}:{}: each claims the other's value\n",
+                other.line, other.column
+            )),
             Diagnosis::OneNumber(_) => {}
         }
     }
@@ -596,6 +674,9 @@ fn claim_json(claim: &ClaimCheck) -> Json {
                     "unit": a.unit,
                     "scale": a.scale.to_plain_string(),
                     "tolerance": a.tolerance.to_plain_string(),
+                    "truncated": a.truncated,
+                    "terms_in_unit": a.terms_in_unit,
+                    "rounded_decimals": a.rounded_decimals,
                 }),
                 None => Json::Null,
             },
@@ -647,6 +728,21 @@ fn diagnosis_json(diagnosis: &Diagnosis) -> Json {
                 ("needed", json!(fix.needed.to_plain_string())),
                 ("integer", json!(fix.needed.is_integer())),
             ]);
+            object(fields)
+        }
+        Diagnosis::Factor {
+            claim_larger,
+            factor,
+            names,
+        } => json!({
+            "kind": "factor",
+            "claim_larger": claim_larger,
+            "factor": factor.to_plain_string(),
+            "names": names,
+        }),
+        Diagnosis::Swapped { other } => {
+            let mut fields = vec![("kind", json!("swapped"))];
+            fields.extend(location_json(other));
             object(fields)
         }
         Diagnosis::Part(part) => {

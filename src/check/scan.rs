@@ -12,10 +12,12 @@
 //! becomes spaces, line breaks stay), which is parsed as one formula file: spans point into the
 //! original document, and names defined by one formula bind in the others.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
+use super::clean;
 use crate::parser;
-use crate::syntax::{ExprId, ExprKind, Formula, StatementKind, UnaryOp};
+use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, StatementKind, UnaryOp};
 
 /// One formula found in a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,7 +52,7 @@ const MAX_PIECE: usize = 64 * 1024;
 /// How many starting points of one piece are tried.
 const MAX_STARTS: usize = 64;
 
-const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾";
+const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
 
 /// Joins a line that begins with `=` to the line before it, so that an article's
 /// `total = a + b` / `      = 108890112` layout reads as one chain. Bytes keep their places.
@@ -59,8 +61,15 @@ pub fn join_continuations(text: &str) -> String {
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{a0}']);
-        let starts_with_equals =
-            trimmed.starts_with('=') && !trimmed.starts_with("==") || trimmed.starts_with('＝');
+        // `+ 12 × 7,087,872` under a formula continues it, as code blocks lay out long sums (a
+        // `+` before a word is a list bullet).
+        let continues_sum = trimmed
+            .strip_prefix(['+', '＋', '×'])
+            .map(|rest| rest.trim_start_matches([' ', '\t']))
+            .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '('));
+        let starts_with_equals = trimmed.starts_with('=') && !trimmed.starts_with("==")
+            || trimmed.starts_with('＝')
+            || continues_sum;
         if starts_with_equals && line_start > 0 {
             let previous = &text[..line_start];
             let previous_line = previous
@@ -95,7 +104,7 @@ fn classify(c: char) -> Kind {
     }
 }
 
-fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
+fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
     let bytes = text.as_bytes();
     let digit_at = |at: usize| bytes.get(at).is_some_and(u8::is_ascii_digit);
     let word_at = |at: usize| {
@@ -105,11 +114,23 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
     };
     let mut tokens = Vec::new();
     let mut at = line.start;
+    // Inside brackets `|` separates alternatives (`(model_type | "llama")`); outside, it is a
+    // table's cell border.
+    let mut depth = 0usize;
     while at < line.end {
         let Some(c) = text[at..].chars().next() else {
             break;
         };
-        let kind = classify(c);
+        let kind = match classify(c) {
+            // Inside brackets a comma separates arguments (`max(768, 1024)`).
+            Kind::Other if matches!(c, '|' | ',' | '，') && depth > 0 => Kind::Operator,
+            kind => kind,
+        };
+        match kind {
+            Kind::Open => depth += 1,
+            Kind::Close => depth = depth.saturating_sub(1),
+            _ => {}
+        }
         let mut end = at + c.len_utf8();
         match kind {
             Kind::Number => {
@@ -131,6 +152,12 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
                         }
                     }
                 }
+                // `1.3万`, `6.7 billion`: the unit is part of the number.
+                if let Some((_, _, unit_end)) = clean::unit_after(text, padding, end) {
+                    if unit_end <= line.end {
+                        end = unit_end;
+                    }
+                }
             }
             Kind::Name => loop {
                 while end < line.end && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
@@ -143,16 +170,40 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
                 }
             },
             Kind::Operator if c == '*' && bytes.get(end) == Some(&b'*') => end += 1,
+            // `!=`, `<=`, `>=` compare, in the condition of an `if`.
+            Kind::Other if matches!(c, '!' | '<' | '>') && bytes.get(end) == Some(&b'=') => {
+                tokens.push(Token {
+                    kind: Kind::Operator,
+                    start: at,
+                    end: end + 1,
+                });
+                at = end + 1;
+                continue;
+            }
             Kind::Equals if bytes.get(end) == Some(&b'=') => {
                 // `==` is a comparison, not a claim.
                 end += 1;
                 tokens.push(Token {
-                    kind: Kind::Other,
+                    kind: Kind::Operator,
                     start: at,
                     end,
                 });
                 at = end;
                 continue;
+            }
+            // A quoted value compared in a condition (`ffp == "relu"`).
+            Kind::Other if c == '"' => {
+                if let Some(close) = text[end..line.end].find(['"', '\n']) {
+                    if text[end + close..].starts_with('"') && close <= 64 {
+                        tokens.push(Token {
+                            kind: Kind::Name,
+                            start: at,
+                            end: end + close + 1,
+                        });
+                        at = end + close + 1;
+                        continue;
+                    }
+                }
             }
             _ => {}
         }
@@ -167,20 +218,31 @@ fn tokenize(text: &str, line: Range<usize>) -> Vec<Token> {
 }
 
 /// Cuts a line's tokens into pieces at prose: other characters, and a space between two words.
-fn pieces(tokens: &[Token]) -> Vec<Vec<Token>> {
+fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut pieces = Vec::new();
     let mut current: Vec<Token> = Vec::new();
     let mut spaced = false;
+    // After `if`, words are the condition and the branches (`if tied then 0 else V*H`).
+    let mut conditional = false;
     for token in tokens {
         match token.kind {
             Kind::Other => {
                 pieces.push(std::mem::take(&mut current));
                 spaced = false;
+                conditional = false;
             }
             Kind::Space => spaced = true,
             kind => {
                 let previous = current.last().map(|t| t.kind);
+                if kind == Kind::Name && &text[token.start..token.end] == "if" {
+                    conditional = true;
+                }
+                let in_code = |at: usize| code.get(at) == Some(&true);
+                let code_span =
+                    current.last().is_some_and(|t| in_code(t.start)) && in_code(token.start);
                 let gap = spaced
+                    && !conditional
+                    && !code_span
                     && matches!(previous, Some(Kind::Number | Kind::Name | Kind::Close))
                     && matches!(kind, Kind::Number | Kind::Name | Kind::Open);
                 if gap {
@@ -192,12 +254,64 @@ fn pieces(tokens: &[Token]) -> Vec<Vec<Token>> {
         }
     }
     pieces.push(current);
-    pieces.retain(|p| p.iter().any(|t| t.kind == Kind::Equals));
-    pieces
+    let mut balanced = Vec::new();
+    for piece in pieces {
+        balanced.extend(split_unmatched(piece));
+    }
+    balanced.retain(|p| p.iter().any(|t| t.kind == Kind::Equals));
+    balanced
+}
+
+/// Cuts a piece at brackets that do not match within it (`4H(即 4 × 768 = 3072` is a formula
+/// after an opened aside) and at brackets around an `=` (`(768*768+768 = 590592)` is a claim in
+/// brackets).
+fn split_unmatched(piece: Vec<Token>) -> Vec<Vec<Token>> {
+    let mut unmatched = vec![false; piece.len()];
+    // Each open bracket, and whether an `=` stands directly inside it (never inside a formula).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    for (i, token) in piece.iter().enumerate() {
+        match token.kind {
+            Kind::Open => open.push((i, false)),
+            Kind::Equals => {
+                if let Some(last) = open.last_mut() {
+                    last.1 = true;
+                }
+            }
+            Kind::Close => match open.pop() {
+                Some((start, true)) => {
+                    unmatched[start] = true;
+                    unmatched[i] = true;
+                }
+                Some(_) => {}
+                None => unmatched[i] = true,
+            },
+            _ => {}
+        }
+    }
+    for (i, _) in open {
+        unmatched[i] = true;
+    }
+    let mut out = Vec::new();
+    let mut current = Vec::new();
+    for (token, cut) in piece.into_iter().zip(unmatched) {
+        if cut {
+            out.push(std::mem::take(&mut current));
+        } else {
+            current.push(token);
+        }
+    }
+    out.push(current);
+    out
 }
 
 /// Finds the formulas of a (cleaned, joined) document.
-pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
+pub fn fragments(
+    text: &str,
+    padding: &[bool],
+    code: &[bool],
+    approximate: &HashSet<usize>,
+    max_depth: usize,
+) -> Vec<Fragment> {
     let mut found = Vec::new();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -206,14 +320,14 @@ pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
         if !line.contains(['=', '＝']) {
             continue;
         }
-        for mut piece in pieces(&tokenize(text, range)) {
+        for mut piece in pieces(text, code, &tokenize(text, padding, range)) {
             while piece
                 .last()
                 .is_some_and(|t| matches!(t.kind, Kind::Equals | Kind::Operator | Kind::Open))
             {
                 piece.pop();
             }
-            if let Some(fragment) = first_formula(text, &piece, max_depth) {
+            if let Some(fragment) = first_formula(text, &piece, approximate, max_depth) {
                 found.push(fragment);
             }
         }
@@ -222,7 +336,12 @@ pub fn fragments(text: &str, max_depth: usize) -> Vec<Fragment> {
 }
 
 /// The longest tail of `piece` that parses as a formula, if any.
-fn first_formula(text: &str, piece: &[Token], max_depth: usize) -> Option<Fragment> {
+fn first_formula(
+    text: &str,
+    piece: &[Token],
+    approximate: &HashSet<usize>,
+    max_depth: usize,
+) -> Option<Fragment> {
     let end = piece.last()?.end;
     if end - piece.first()?.start > MAX_PIECE {
         return None;
@@ -249,20 +368,33 @@ fn first_formula(text: &str, piece: &[Token], max_depth: usize) -> Option<Fragme
         let [statement] = statements[..] else {
             continue;
         };
-        return accept(&formula, statement).map(|claims| Fragment { range, claims });
+        let rounded = |link: ExprId| {
+            approximate.contains(&(range.start + formula.expr(link).span.start as usize))
+        };
+        return accept(&formula, statement, rounded).map(|claims| Fragment { range, claims });
     }
     None
 }
 
 /// Whether a parsed piece is a formula: `Some(true)` when its `=` links are claims, `Some(false)`
 /// when it only binds a name, `None` when it is not a formula at all.
-fn accept(formula: &Formula, statement: crate::syntax::StatementId) -> Option<bool> {
+fn accept(
+    formula: &Formula,
+    statement: crate::syntax::StatementId,
+    rounded: impl Fn(ExprId) -> bool,
+) -> Option<bool> {
     let statement = formula.statement(statement);
     let links: Vec<ExprId> = std::iter::once(statement.value())
         .chain(statement.claims().iter().copied())
         .collect();
-    let claims = links.iter().any(|l| is_bare_number(formula, *l))
-        && links.iter().any(|l| has_operator(formula, *l));
+    // `65,285,660,672 ≈ 65.2B` claims a rounding without an operator.
+    let rounding = matches!(statement.kind, StatementKind::Expression { .. })
+        && links.len() > 1
+        && links.iter().all(|l| is_bare_number(formula, *l))
+        && links[1..].iter().any(|l| rounded(*l));
+    let claims = rounding
+        || links.iter().any(|l| is_bare_number(formula, *l))
+            && links.iter().any(|l| has_operator(formula, *l));
     match (&statement.kind, claims) {
         (_, true) => Some(true),
         (StatementKind::Definition(_), false) => Some(false),
@@ -270,11 +402,23 @@ fn accept(formula: &Formula, statement: crate::syntax::StatementId) -> Option<bo
     }
 }
 
-/// A number on its own (perhaps signed or in brackets): what a claim states.
+/// A number on its own (perhaps signed or in brackets, or in scientific notation such as
+/// `1.74 × 10^11`): what a claim states.
 pub fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
     loop {
         match formula.kind(id) {
             ExprKind::Number { .. } => return true,
+            ExprKind::Binary(BinaryOp::Mul | BinaryOp::ImplicitMul, mantissa, power) => {
+                let ten = |e: ExprId| matches!(formula.kind(e), ExprKind::Number { text } if text == "10");
+                let scientific = matches!(formula.kind(mantissa), ExprKind::Number { .. })
+                    && match formula.kind(power) {
+                        ExprKind::Binary(BinaryOp::Pow, base, exponent) => {
+                            ten(base) && is_bare_number(formula, exponent)
+                        }
+                        _ => false,
+                    };
+                return scientific;
+            }
             ExprKind::Group(inner) | ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, inner) => {
                 id = inner
             }
@@ -288,7 +432,7 @@ fn has_operator(formula: &Formula, mut id: ExprId) -> bool {
     loop {
         match formula.kind(id) {
             ExprKind::Group(inner) | ExprKind::Unary(_, inner) => id = inner,
-            ExprKind::Binary(..) | ExprKind::Call(..) => return true,
+            ExprKind::Binary(..) | ExprKind::Call(..) | ExprKind::If { .. } => return true,
             _ => return false,
         }
     }
@@ -320,7 +464,7 @@ mod tests {
 
     fn found(text: &str) -> Vec<&str> {
         let text_ref = text;
-        fragments(text, 1000)
+        fragments(text, &[], &[], &HashSet::new(), 1000)
             .into_iter()
             .map(|f| &text_ref[f.range])
             .collect()

@@ -38,6 +38,8 @@ pub struct Workspace {
     /// documents and `-e`); the formula's sources hold the originals.
     parsed: HashMap<SourceId, String>,
     approximations: HashMap<(SourceId, usize), Approximation>,
+    /// Claimed memory sizes (`54MB`), by where the number starts: as written.
+    memory: HashMap<(SourceId, usize), String>,
     /// Bytes of cleaned sources that are padding, not text.
     padding: HashMap<SourceId, Vec<bool>>,
     /// The sources whose claims are checked, in order.
@@ -60,6 +62,7 @@ impl Workspace {
             limits: options.limits,
             parsed: HashMap::new(),
             approximations: HashMap::new(),
+            memory: HashMap::new(),
             padding: HashMap::new(),
             checked: Vec::new(),
             lenient: HashSet::new(),
@@ -83,7 +86,10 @@ impl Workspace {
         }
         workspace.formula.sources = sources;
         match loaded {
-            Ok(()) => Ok(workspace),
+            Ok(()) => {
+                workspace.bind_units();
+                Ok(workspace)
+            }
             Err(error) => Err(LoadError {
                 error,
                 sources: workspace.formula.sources,
@@ -116,20 +122,25 @@ impl Workspace {
                     )?;
                 }
                 CheckInput::Text { name, text } => {
-                    let cleaned = clean::clean(text);
-                    let joined = scan::join_continuations(&cleaned.text);
-                    let found = scan::fragments(&joined, max_depth);
-                    let (combined, found) = settle(&joined, found, max_depth);
+                    let Document {
+                        cleaned,
+                        joined,
+                        fragments,
+                    } = read_document(text, max_depth);
+                    let combined = scan::combine(&joined, &fragments);
+                    let found = fragments;
                     let source = self.formula.sources.add(name.clone(), combined);
                     originals.insert(source, text.clone());
                     self.parsed.insert(source, joined);
                     self.remember(source, cleaned.approximations);
+                    self.remember_memory(source, cleaned.memory);
                     self.padding.insert(source, cleaned.padding);
                     self.checked.push(source);
                     self.lenient.insert(source);
                     self.scanned.insert(source);
                     let statements = parser::parse_file(&mut self.formula, source, max_depth)?;
                     self.keep_claims_of(&statements, &found);
+                    self.scope_redefinitions(&statements);
                 }
                 CheckInput::Expression(text) => {
                     let mut cleaned = clean::clean(text);
@@ -138,10 +149,12 @@ impl Workspace {
                     originals.insert(source, text.clone());
                     self.parsed.insert(source, cleaned.text);
                     self.remember(source, cleaned.approximations);
+                    self.remember_memory(source, cleaned.memory);
                     self.padding.insert(source, cleaned.padding);
                     self.checked.push(source);
                     self.lenient.insert(source);
-                    parser::parse_inline(&mut self.formula, source, max_depth)?;
+                    let statement = parser::parse_inline(&mut self.formula, source, max_depth)?;
+                    self.claim_of_expression(statement)?;
                 }
             }
         }
@@ -176,6 +189,164 @@ impl Workspace {
                 .into_iter()
                 .map(|(at, approximation)| ((source, at), approximation)),
         );
+    }
+
+    /// In `-e`, `total = 125M` claims something about `total`: a name on the left is an
+    /// expression to evaluate, never a new definition. An `-e` with no claim is a mistake.
+    fn claim_of_expression(&mut self, id: StatementId) -> Result<()> {
+        let span = self.formula.statement(id).span;
+        if let StatementKind::Definition(d) = &self.formula.statement(id).kind {
+            let (name, name_span, value, claims) =
+                (d.name.clone(), d.name_span, d.value, d.claims.clone());
+            let node = self.formula.name_node(&name);
+            let named = self.formula.push_expr(node, name_span);
+            self.formula.statements[id.0 as usize].kind = StatementKind::Expression {
+                value: named,
+                claims: std::iter::once(value).chain(claims).collect(),
+            };
+        }
+        if self.formula.statement(id).claims().is_empty() {
+            return Err(Error::Usage {
+                message: format!(
+                    "`-e {}` claims nothing",
+                    self.formula.sources.get(span.source).text.trim()
+                ),
+                help: "write the claim with `=`: -e 'EXPR = NUMBER', e.g. -e '(30522+512+2)*768 = 23835648'".into(),
+            });
+        }
+        Ok(())
+    }
+
+    fn remember_memory(&mut self, source: SourceId, memory: HashMap<usize, String>) {
+        self.memory.extend(
+            memory
+                .into_iter()
+                .map(|(at, written)| ((source, at), written)),
+        );
+    }
+
+    /// A unit written after a number in pasted text (`201M`, `1.3万`, `6.7 billion`) is read by the
+    /// grammar as a name multiplied in; where the text and the config do not define that name, it
+    /// is the unit's exact scale.
+    fn bind_units(&mut self) {
+        let defined: HashSet<String> = self
+            .formula
+            .statement_ids()
+            .filter_map(|id| match &self.formula.statement(id).kind {
+                StatementKind::Definition(d) => Some(d.name.clone()),
+                StatementKind::Override { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut units = Vec::new();
+        for index in 0..self.formula.exprs.len() {
+            let id = ExprId(index as u32);
+            let syntax::ExprKind::Name(name) = self.formula.kind(id) else {
+                continue;
+            };
+            let Some(unit) = clean::unit_named(name) else {
+                continue;
+            };
+            let span = self.formula.expr(id).span;
+            if !self.padding.contains_key(&span.source) || defined.contains(name) {
+                continue;
+            }
+            let configured = self.config.as_ref().is_some_and(|c| {
+                !matches!(
+                    c.lookup(name, self.limits.max_bits),
+                    crate::config::Lookup::Absent
+                )
+            });
+            let text = self.parsed_text(span.source);
+            let before = text
+                .get(..span.start as usize)
+                .map(|t| t.trim_end_matches([' ', '\u{a0}']));
+            if configured || !before.is_some_and(|t| t.ends_with(|c: char| c.is_ascii_digit())) {
+                continue;
+            }
+            units.push((id, unit));
+        }
+        for (id, unit) in units {
+            let node = self.formula.number_node(&format!(
+                "1{}",
+                "0".repeat(unit.decimal_power.max(0) as usize)
+            ));
+            if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
+                expr.node = node;
+            }
+        }
+    }
+
+    /// The memory size claimed at a number (`54MB`), as written.
+    pub fn memory(&self, literal: ExprId) -> Option<&String> {
+        let span = self.formula.expr(literal).span;
+        self.memory.get(&(span.source, span.start as usize))
+    }
+
+    /// The approximation written at any number, claimed or not.
+    pub fn approximation_at(&self, span: Span) -> Option<&Approximation> {
+        self.approximations.get(&(span.source, span.start as usize))
+    }
+
+    /// A document may bind a name twice (GPT-2's `d`, later GPT-3's): each binding holds from
+    /// where it is written to the next. The second and later bindings are renamed (`d#2`), and so
+    /// are the uses they reach; a use above the first binding reads the first, and a binding's
+    /// own value reads the one before it.
+    fn scope_redefinitions(&mut self, statements: &[StatementId]) {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for id in statements {
+            if let StatementKind::Definition(d) = &self.formula.statement(*id).kind {
+                *counts.entry(d.name.clone()).or_default() += 1;
+            }
+        }
+        if counts.values().all(|n| *n < 2) {
+            return;
+        }
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut current: HashMap<String, String> = HashMap::new();
+        for id in statements {
+            let statement = self.formula.statement(*id);
+            let defined = match &statement.kind {
+                StatementKind::Definition(d) => Some(d.name.clone()),
+                _ => None,
+            };
+            let roots: Vec<ExprId> = std::iter::once(statement.value())
+                .chain(statement.claims().iter().copied())
+                .collect();
+            let mut renames = Vec::new();
+            let mut stack = roots;
+            while let Some(e) = stack.pop() {
+                if let syntax::ExprKind::Name(name) = self.formula.kind(e) {
+                    if let Some(to) = current.get(name) {
+                        if to != name {
+                            renames.push((e, to.clone()));
+                        }
+                    }
+                }
+                stack.extend(self.formula.children(e));
+            }
+            for (e, to) in renames {
+                let node = self.formula.name_node(&to);
+                if let Some(expr) = self.formula.exprs.get_mut(e.0 as usize) {
+                    expr.node = node;
+                }
+            }
+            if let Some(name) = defined.filter(|n| counts.get(n).is_some_and(|c| *c > 1)) {
+                let k = seen.entry(name.clone()).or_default();
+                *k += 1;
+                let renamed = if *k == 1 {
+                    name.clone()
+                } else {
+                    format!("{name}#{k}")
+                };
+                if let StatementKind::Definition(d) =
+                    &mut self.formula.statements[id.0 as usize].kind
+                {
+                    d.name = renamed.clone();
+                }
+                current.insert(name, renamed);
+            }
+        }
     }
 
     /// A scanned formula that only binds names (`H = 768`, `a = b = c`) makes no claims.
@@ -256,7 +427,7 @@ impl Workspace {
             if padding.is_some_and(|p| p.get(at) == Some(&true)) {
                 continue;
             }
-            if c == '_' && original.get(at) == Some(&b',') {
+            if c == '_' && original.get(at) != Some(&b'_') {
                 out.push(',');
             } else {
                 out.push(c);
@@ -347,6 +518,32 @@ impl Workspace {
             },
             span,
         );
+    }
+}
+
+/// A scanned document: its cleaned text, with continuation lines joined, and its formulas.
+struct Document {
+    cleaned: clean::Cleaned,
+    joined: String,
+    fragments: Vec<Fragment>,
+}
+
+fn read_document(text: &str, max_depth: usize) -> Document {
+    let cleaned = clean::clean(text);
+    let joined = scan::join_continuations(&cleaned.text);
+    let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
+    let found = scan::fragments(
+        &joined,
+        &cleaned.padding,
+        &cleaned.code,
+        &rounded,
+        max_depth,
+    );
+    let (_, fragments) = settle(&joined, found, max_depth);
+    Document {
+        cleaned,
+        joined,
+        fragments,
     }
 }
 

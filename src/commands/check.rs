@@ -2,7 +2,10 @@
 
 use clap::Args;
 
+use std::path::Path;
+
 use paramcount::check::{self, CheckInput, CheckOptions};
+use paramcount::models::{self, Builtin};
 use paramcount::program::read_text_within;
 use paramcount::syntax::Sources;
 use paramcount::Error;
@@ -43,7 +46,27 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
     if files.is_empty() && args.expressions.is_empty() {
         files.push("-".into());
     }
+    // As in `eval`: `-e` claims about a built-in formula, named or found by the config's
+    // model_type.
+    if files.is_empty() && !args.scan {
+        if let Some(builtin) = args
+            .binding
+            .config
+            .as_deref()
+            .and_then(config_model_type)
+            .and_then(|t| models::for_model_type(&t))
+        {
+            inputs.push(builtin_input(builtin));
+        }
+    }
     for path in &files {
+        let builtin = (path != "-" && !Path::new(path).exists() && !args.scan)
+            .then(|| models::find(path))
+            .flatten();
+        if let Some(builtin) = builtin {
+            inputs.push(builtin_input(builtin));
+            continue;
+        }
         let name = if path == "-" { "<stdin>" } else { path };
         inputs.push(CheckInput::Text {
             name: name.to_string(),
@@ -81,4 +104,19 @@ pub fn run(args: CheckArgs, sources: &mut Sources) -> Result<Outcome, Error> {
         print(&report.render_text(stdout_color()));
     }
     Ok(Outcome::matched(report.exit_code() == 0))
+}
+
+fn builtin_input(builtin: &Builtin) -> CheckInput {
+    CheckInput::Text {
+        name: format!("builtin:{}", builtin.name),
+        text: builtin.text.to_string(),
+    }
+}
+
+/// The `model_type` of a config file, if it can be read and has one (reading errors are reported
+/// later, when the config is loaded for binding).
+fn config_model_type(path: &str) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let json: serde_json::Value = serde_json::from_str(&text).ok()?;
+    json.get("model_type")?.as_str().map(str::to_string)
 }
