@@ -382,10 +382,26 @@ impl Error {
             Error::UnknownFormula { known, .. } => {
                 format!("give a path to a formula file, or one of: {}", known.join(", "))
             }
-            Error::UnknownModelType { known, .. } => format!(
-                "name a formula explicitly; the built-in formulas cover: {}",
-                known.join(", ")
-            ),
+            Error::UnknownModelType { model_type, known } => {
+                let close = crate::bind::closest_names(model_type, known.iter().cloned());
+                let hint = match close.as_slice() {
+                    [] => String::new(),
+                    names => format!(
+                        "the closest known model types: {}. ",
+                        names
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                format!(
+                    "{hint}To count it with a family of the same architecture, name the family: \
+                     `paramcount eval llama --config config.json` (`paramcount models` lists them). \
+                     Known model types: {}",
+                    known.join(", ")
+                )
+            }
             Error::UnknownTarget { known, .. } => {
                 format!("the formula defines: {}", known.join(", "))
             }

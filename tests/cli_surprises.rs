@@ -104,3 +104,25 @@ fn a_failed_write_is_an_error_and_a_closed_pipe_is_not() {
     std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut err).unwrap();
     assert_eq!((status.code(), err.as_str()), (Some(0), ""));
 }
+
+#[test]
+fn an_unknown_model_type_names_the_closest_and_how_to_use_a_family() {
+    let dir = std::env::temp_dir().join(format!("paramcount-unknown-type-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config.json");
+    std::fs::write(&path, r#"{"model_type": "qwen3_mo", "hidden_size": 10}"#).unwrap();
+    let (code, out, err) = run(&["eval", "--config", &path.to_string_lossy()]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.starts_with("error: the config's model_type `qwen3_mo` has no built-in formula\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the closest known model types: `qwen3_moe`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`paramcount eval llama --config config.json`"),
+        "{err}"
+    );
+}

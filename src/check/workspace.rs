@@ -179,7 +179,14 @@ impl Workspace {
             None,
             &options.limits,
         )?;
-        crate::link::link(&mut self.formula)?;
+        if let Err(error) = crate::link::link(&mut self.formula) {
+            // A document read by --scan is prose: `f(1, 2)` in it calls no function it defines.
+            // The claims around it are judged one by one (an unknown name: not evaluated)
+            // instead of the whole document being refused.
+            if self.scanned.is_empty() {
+                return Err(error);
+            }
+        }
         check_statement_count(&self.formula, options.limits.max_definitions)
     }
 
