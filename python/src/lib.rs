@@ -121,6 +121,13 @@ fn value_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny
         Value::Number(n) => number_to_py(py, n)?,
         Value::Bool(b) => pyo3::types::PyBool::new(py, *b).to_owned().into_any(),
         Value::Str(s) => s.into_pyobject(py)?.into_any(),
+        Value::List(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(value_to_py(py, item)?)?;
+            }
+            list.into_any()
+        }
     })
 }
 
@@ -202,6 +209,7 @@ fn derive<'py>(
     let format = NumberFormat {
         group_digits,
         spaced,
+        ..NumberFormat::default()
     };
     let derivation = py
         .detach(|| paramcount::derive(&program, style, format))
