@@ -389,35 +389,14 @@ pub fn run(
             for (k, axis) in axes.iter().enumerate() {
                 point[k] = axis.value(index[k]);
             }
-            evaluator.forget(&dirty);
-            for (id, value) in overrides.iter().zip(&point) {
-                evaluator.assume(*id, value.clone());
-            }
-            let failed = |error| PointError {
-                point: axes
-                    .iter()
-                    .map(|a| a.name.clone())
-                    .zip(point.iter().cloned())
-                    .collect(),
-                error,
+            let exact = Exact {
+                axes,
+                overrides: &overrides,
+                dirty: &dirty,
+                outputs: &outputs,
+                filtered: filter.is_some(),
             };
-            row.clear();
-            row.extend(point.iter().cloned());
-            for &output in &outputs {
-                row.push(evaluator.statement(output).map_err(failed)?);
-            }
-            let keep = match filter.map(|_| row.pop()) {
-                None => true,
-                Some(Some(Value::Bool(b))) => b,
-                Some(other) => {
-                    let found = other.map_or("nothing".into(), |v| v.describe());
-                    return Err(failed(usage(
-                        format!("the --where condition is {found} here, not true or false"),
-                        "write a comparison: --where 'hidden_size % num_attention_heads == 0'",
-                    )));
-                }
-            };
-            if keep && !visit(Row::Exact(&row)) {
+            if exact.row(&mut evaluator, &point, &mut row)? && !visit(Row::Exact(&row)) {
                 return Ok(());
             }
         }
@@ -433,6 +412,58 @@ pub fn run(
                 break;
             }
             index[axis] = 0;
+        }
+    }
+}
+
+/// A point computed by the evaluator: what it needs to know of the sweep.
+struct Exact<'a> {
+    axes: &'a [Axis],
+    overrides: &'a [StatementId],
+    dirty: &'a [StatementId],
+    outputs: &'a [StatementId],
+    filtered: bool,
+}
+
+impl Exact<'_> {
+    /// Fills `row` with the point's values and the outputs' (the filter's taken off); whether the
+    /// filter keeps the point.
+    fn row(
+        &self,
+        evaluator: &mut Evaluator,
+        point: &[Value],
+        row: &mut Vec<Value>,
+    ) -> std::result::Result<bool, PointError> {
+        evaluator.forget(self.dirty);
+        for (id, value) in self.overrides.iter().zip(point) {
+            evaluator.assume(*id, value.clone());
+        }
+        let failed = |error| PointError {
+            point: self
+                .axes
+                .iter()
+                .map(|a| a.name.clone())
+                .zip(point.iter().cloned())
+                .collect(),
+            error,
+        };
+        row.clear();
+        row.extend(point.iter().cloned());
+        for &output in self.outputs {
+            row.push(evaluator.statement(output).map_err(failed)?);
+        }
+        if !self.filtered {
+            return Ok(true);
+        }
+        match row.pop() {
+            Some(Value::Bool(keep)) => Ok(keep),
+            other => {
+                let found = other.map_or("nothing".into(), |v| v.describe());
+                Err(failed(usage(
+                    format!("the --where condition is {found} here, not true or false"),
+                    "write a comparison: --where 'hidden_size % num_attention_heads == 0'",
+                )))
+            }
         }
     }
 }
@@ -522,35 +553,14 @@ pub fn run_csv(
                         .zip(digits_of(flat, &lens))
                         .map(|(axis, i)| axis.value(i))
                         .collect();
-                    evaluator.forget(&dirty);
-                    for (id, value) in overrides.iter().zip(&point) {
-                        evaluator.assume(*id, value.clone());
-                    }
-                    let failed = |error| PointError {
-                        point: axes
-                            .iter()
-                            .map(|a| a.name.clone())
-                            .zip(point.iter().cloned())
-                            .collect(),
-                        error,
+                    let exact = Exact {
+                        axes,
+                        overrides: &overrides,
+                        dirty: &dirty,
+                        outputs: &outputs,
+                        filtered: filter.is_some(),
                     };
-                    row.clear();
-                    row.extend(point.iter().cloned());
-                    for &output in &outputs {
-                        row.push(evaluator.statement(output).map_err(failed)?);
-                    }
-                    let keep = match filter.map(|_| row.pop()) {
-                        None => true,
-                        Some(Some(Value::Bool(b))) => b,
-                        Some(other) => {
-                            let found = other.map_or("nothing".into(), |v| v.describe());
-                            return Err(failed(usage(
-                                format!("the --where condition is {found} here, not true or false"),
-                                "write a comparison: --where 'hidden_size % num_attention_heads == 0'",
-                            )));
-                        }
-                    };
-                    if keep {
+                    if exact.row(&mut evaluator, &point, &mut row)? {
                         text.clear();
                         for (i, value) in row.iter().enumerate() {
                             if i > 0 {
