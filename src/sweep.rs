@@ -334,16 +334,9 @@ pub fn run(
     let mut row: Vec<Value> = Vec::with_capacity(axes.len() + outputs.len());
     // Two machine widths: i64 runs a point in a fraction of i128's time; a point that overflows
     // it runs again in i128, and one that overflows that goes to the evaluator.
-    let mut narrow: Option<Vec<i64>> = tape.as_ref().and_then(compiled::Tape::registers);
-    let mut wide: Vec<i128> = tape
-        .as_ref()
-        .and_then(compiled::Tape::registers)
-        .unwrap_or_default();
-    let mut machine_point: Vec<i128> = vec![0; axes.len()];
-    let mut narrow_point: Vec<i64> = vec![0; axes.len()];
+    let mut runner = tape.as_ref().map(|t| Runner::new(t, axes.len()));
     let mut machine_row: Vec<i128> = Vec::with_capacity(axes.len() + outputs.len());
     let mut computed: Vec<i128> = Vec::with_capacity(outputs.len());
-    let mut narrow_computed: Vec<i64> = Vec::with_capacity(outputs.len());
     let mut kinds: Vec<Kind> = Vec::new();
     if let (Some(tape), Some(machine)) = (&tape, &machine_axes) {
         kinds.extend(machine.iter().map(|a| a.kind));
@@ -351,33 +344,13 @@ pub fn run(
     }
     loop {
         let mut done = false;
-        if let (Some(tape), Some(machine)) = (&tape, &machine_axes) {
-            let mut fits = narrow.is_some();
-            for (k, axis) in machine.iter().enumerate() {
-                let value = axis.value(index[k]);
-                machine_point[k] = value;
-                match i64::try_from(value) {
-                    Ok(v) => narrow_point[k] = v,
-                    Err(_) => fits = false,
-                }
-            }
-            let narrow_ran = match (&mut narrow, fits) {
-                (Some(registers), true) => tape.run(registers, &narrow_point, &mut narrow_computed),
-                _ => false,
-            };
-            let ran = if narrow_ran {
-                computed.clear();
-                computed.extend(narrow_computed.iter().map(|v| i128::from(*v)));
-                true
-            } else {
-                tape.run(&mut wide, &machine_point, &mut computed)
-            };
-            if ran {
+        if let (Some(tape), Some(machine), Some(runner)) = (&tape, &machine_axes, &mut runner) {
+            if runner.run(tape, machine, &index, &mut computed) {
                 done = true;
                 let keep = filter.is_none() || computed.last().is_some_and(|v| *v != 0);
                 if keep {
                     machine_row.clear();
-                    machine_row.extend_from_slice(&machine_point);
+                    machine_row.extend_from_slice(&runner.point);
                     machine_row.extend_from_slice(&computed[..1 + parts.len()]);
                     if !visit(Row::Machine(&machine_row, &kinds)) {
                         return Ok(());
@@ -413,6 +386,57 @@ pub fn run(
             }
             index[axis] = 0;
         }
+    }
+}
+
+/// Runs a tape at one point: on `i64` registers first, again on `i128` for a point that
+/// overflows them; shared by the sequential sweep and the CSV chunks.
+struct Runner {
+    narrow: Option<Vec<i64>>,
+    wide: Vec<i128>,
+    /// The axes' values at the last point run.
+    point: Vec<i128>,
+    narrow_point: Vec<i64>,
+    narrow_computed: Vec<i64>,
+}
+
+impl Runner {
+    fn new(tape: &compiled::Tape, axes: usize) -> Runner {
+        Runner {
+            narrow: tape.registers(),
+            wide: tape.registers().unwrap_or_default(),
+            point: vec![0; axes],
+            narrow_point: vec![0; axes],
+            narrow_computed: Vec::new(),
+        }
+    }
+
+    /// The outputs at the point `index` into `computed`; `false` when machine integers cannot
+    /// hold it (the evaluator's turn).
+    fn run(
+        &mut self,
+        tape: &compiled::Tape,
+        machine: &[MachineAxis],
+        index: &[u64],
+        computed: &mut Vec<i128>,
+    ) -> bool {
+        let mut fits = self.narrow.is_some();
+        for (k, axis) in machine.iter().enumerate() {
+            let value = axis.value(index[k]);
+            self.point[k] = value;
+            match i64::try_from(value) {
+                Ok(v) => self.narrow_point[k] = v,
+                Err(_) => fits = false,
+            }
+        }
+        if let (Some(registers), true) = (&mut self.narrow, fits) {
+            if tape.run(registers, &self.narrow_point, &mut self.narrow_computed) {
+                computed.clear();
+                computed.extend(self.narrow_computed.iter().map(|v| i128::from(*v)));
+                return true;
+            }
+        }
+        tape.run(&mut self.wide, &self.point, computed)
     }
 }
 
@@ -603,36 +627,16 @@ fn csv_chunk(
     filtered: bool,
 ) -> (Vec<u8>, Option<u64>) {
     let mut bytes = Vec::with_capacity(((end - start) * 24) as usize);
-    let mut narrow: Option<Vec<i64>> = tape.registers();
-    let mut wide: Vec<i128> = tape.registers().unwrap_or_default();
+    let mut runner = Runner::new(tape, machine.len());
     let mut index = digits_of(start, lens);
-    let mut point = vec![0i128; machine.len()];
-    let mut narrow_point = vec![0i64; machine.len()];
     let mut computed: Vec<i128> = Vec::new();
-    let mut narrow_computed: Vec<i64> = Vec::new();
     let mut digits = itoa::Buffer::new();
     for flat in start..end {
-        let mut fits = narrow.is_some();
-        for (k, axis) in machine.iter().enumerate() {
-            let value = axis.value(index[k]);
-            point[k] = value;
-            match i64::try_from(value) {
-                Ok(v) => narrow_point[k] = v,
-                Err(_) => fits = false,
-            }
-        }
-        let narrow_ran = match (&mut narrow, fits) {
-            (Some(registers), true) => tape.run(registers, &narrow_point, &mut narrow_computed),
-            _ => false,
-        };
-        if narrow_ran {
-            computed.clear();
-            computed.extend(narrow_computed.iter().map(|v| i128::from(*v)));
-        } else if !tape.run(&mut wide, &point, &mut computed) {
+        if !runner.run(tape, machine, &index, &mut computed) {
             return (bytes, Some(flat));
         }
         if !filtered || computed.last().is_some_and(|v| *v != 0) {
-            let values = point.iter().chain(&computed[..shown]);
+            let values = runner.point.iter().chain(&computed[..shown]);
             for (i, (value, kind)) in values.zip(kinds).enumerate() {
                 if i > 0 {
                     bytes.push(b',');
