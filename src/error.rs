@@ -31,7 +31,7 @@ pub enum Error {
         limit: usize,
     },
 
-    #[error("unknown name `{name}`")]
+    #[error("{}", unknown_name_message(name, *context))]
     UnknownName {
         span: Span,
         name: String,
@@ -39,6 +39,8 @@ pub enum Error {
         suggestions: Vec<String>,
         /// Whether a config file was given at all.
         has_config: bool,
+        /// What stands right around the name, which tells what was likely meant.
+        context: NameContext,
     },
 
     #[error("none of the alternatives has a value: {}", .missing.join(", "))]
@@ -106,7 +108,12 @@ pub enum Error {
     },
 
     #[error("two numbers stand side by side")]
-    AdjacentNumbers { span: Span },
+    AdjacentNumbers {
+        span: Span,
+        /// The whole number and the fraction when the second number starts a fraction (`8 1/2`),
+        /// which is likely a mixed number.
+        mixed: Option<(String, String)>,
+    },
 
     /// A mistake with functions, modules, lists, sums or sub-models (the language of issue 13).
     #[error("{message}")]
@@ -202,6 +209,80 @@ pub enum Error {
     },
 }
 
+/// What stands right around an unknown name in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameContext {
+    /// Nothing that tells more.
+    Plain,
+    /// A bracket follows: `sqrt(4)` was likely meant as a call.
+    BeforeBracket,
+    /// Digits come right before a name that starts with `_`: `1_` was likely a digit separator.
+    AfterDigits,
+}
+
+impl NameContext {
+    /// The context of the name written at `start..end` of `text`.
+    pub(crate) fn of(text: &str, start: usize, end: usize) -> NameContext {
+        let before = text.get(..start).and_then(|t| t.chars().next_back());
+        let name = text.get(start..end).unwrap_or("");
+        let after = text
+            .get(end..)
+            .map(|t| t.trim_start_matches([' ', '\t', '\u{3000}', '\u{00A0}']));
+        if name.starts_with('_') && before.is_some_and(|c| c.is_ascii_digit()) {
+            NameContext::AfterDigits
+        } else if after.is_some_and(|t| t.starts_with(['(', '（'])) {
+            NameContext::BeforeBracket
+        } else {
+            NameContext::Plain
+        }
+    }
+}
+
+/// The functions of the language, for a message about a name called as one.
+const FUNCTIONS: &str =
+    "min, max, floor, ceil, len, count, contains, sum and model, and those a formula defines with `fn`";
+
+/// What to write instead of a function of other calculators that the language has not, or `None`
+/// for a name that is no such function.
+pub(crate) fn instead_of_function(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "sqrt" | "cbrt" | "root" | "isqrt" => {
+            "roots are not exact numbers, and paramcount computes only exact ones: write a power \
+             with an integer exponent (`x^2`), or floor() or ceil() of a quotient if rounding is \
+             meant"
+        }
+        "round" | "rint" | "nearest" => {
+            "to round, use floor() (down) or ceil() (up); floor(x + 1/2) rounds to the nearest"
+        }
+        "trunc" | "int" | "integer" => "to drop a fraction, use floor() (down) or ceil() (up)",
+        "log" | "ln" | "log2" | "log10" | "exp" | "exp2" | "sin" | "cos" | "tan" | "tanh" => {
+            "logarithms, exponentials and angles are not exact numbers, and paramcount computes \
+             only exact ones: write powers with `^` and an integer exponent"
+        }
+        "abs" => "write the absolute value as max(x, -x)",
+        "pow" | "power" => "write the power as `a^b`, with an integer exponent",
+        "mod" | "rem" | "fmod" => "write the remainder as `a % b`",
+        _ => return None,
+    })
+}
+
+/// The help for a call of a function the language has not: what to write instead, and which
+/// functions it has.
+pub(crate) fn not_a_function_help(name: &str) -> Option<String> {
+    instead_of_function(name)
+        .map(|instead| format!("{instead}. The language's functions: {FUNCTIONS}"))
+}
+
+fn unknown_name_message(name: &str, context: NameContext) -> String {
+    match context {
+        NameContext::BeforeBracket if instead_of_function(name).is_some() => {
+            format!("`{name}` is not a function of the language")
+        }
+        NameContext::AfterDigits => format!("unknown name `{name}` right after a number"),
+        _ => format!("unknown name `{name}`"),
+    }
+}
+
 /// A size in bits for a message: exact while it means something, "more than 2^64" past `u64`.
 fn describe_bits(bits: u64) -> String {
     if bits == u64::MAX {
@@ -269,7 +350,7 @@ impl Error {
             | Error::TooManyDefinitions { span, .. }
             | Error::Type { span, .. }
             | Error::Arity { span, .. }
-            | Error::AdjacentNumbers { span }
+            | Error::AdjacentNumbers { span, .. }
             | Error::Language { span, .. }
             | Error::ConfigSyntax { span, .. }
             | Error::ConfigValue { span, .. }
@@ -298,6 +379,15 @@ impl Error {
         match self {
             Error::Syntax { .. } => "here".into(),
             Error::TooDeep { .. } => "the limit is passed here".into(),
+            Error::UnknownName {
+                name,
+                context: NameContext::BeforeBracket,
+                ..
+            } if instead_of_function(name).is_some() => "called as a function here".into(),
+            Error::UnknownName {
+                context: NameContext::AfterDigits,
+                ..
+            } => "after the digits".into(),
             Error::UnknownName { has_config, .. } => if *has_config {
                 "not defined in the formula, the config or --set"
             } else {
@@ -333,6 +423,23 @@ impl Error {
             Error::NotText { .. } => "formula files and configs must be UTF-8 text".into(),
             Error::Syntax { help, .. } => return help.clone(),
             Error::TooDeep { .. } => "raise the limit with --max-depth if the input is meant to be this deep".into(),
+            Error::UnknownName {
+                name,
+                context: NameContext::BeforeBracket,
+                ..
+            } if instead_of_function(name).is_some() => return not_a_function_help(name),
+            Error::UnknownName {
+                name,
+                context: NameContext::AfterDigits,
+                ..
+            } => {
+                let rest = if name == "_" {
+                    "remove the `_` at the end".to_string()
+                } else {
+                    format!("`{name}` is read as a name here, and nothing defines it")
+                };
+                format!("`_` groups digits and stands only between two of them (30_522): {rest}")
+            }
             Error::UnknownName { suggestions, name, has_config, .. } => {
                 let named = suggestions
                     .iter()
@@ -353,7 +460,7 @@ impl Error {
             ),
             Error::Cycle { .. } => "define one of these names without referring back to the others".into(),
             Error::DivisionByZero { .. } => "check the value of the divisor (a config key may be 0)".into(),
-            Error::FractionalExponent { .. } => "exponents must be whole numbers; use floor() or ceil() to round one".into(),
+            Error::FractionalExponent { .. } => "exponents must be integers: a fractional power is a root, and roots are not exact numbers, while paramcount computes only exact ones".into(),
             Error::TooLarge { .. } => "raise the limit with --max-bits if this size is really meant".into(),
             Error::FractionTooLarge { .. } => "fractions are reduced with a gcd whose cost grows with the square of their size, so they may use 1/64 of --max-bits; raise --max-bits if this size is really meant".into(),
             Error::ExponentTooLarge { .. } => "raise the limit with --max-exponent if this power is really meant".into(),
@@ -364,7 +471,14 @@ impl Error {
             Error::Type { .. } => return None,
             Error::Arity { .. } => return None,
             Error::Language { help, .. } => help.clone(),
-            Error::AdjacentNumbers { .. } => {
+            Error::AdjacentNumbers {
+                mixed: Some((whole, fraction)),
+                ..
+            } => format!(
+                "for the mixed number {whole} and {fraction}, write `{whole}+{fraction}`; \
+                 `{whole}*{fraction}` is {whole} times {fraction}"
+            ),
+            Error::AdjacentNumbers { mixed: None, .. } => {
                 "write `*` between them, or remove the space if they are one number (use `_` to group digits: 30_522)".into()
             }
             Error::ConfigSyntax { .. } => "fix the JSON at the place shown".into(),

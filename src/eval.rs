@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::bind::{Resolution, Scope};
 use crate::config::Lookup;
-use crate::error::{Error, Result};
+use crate::error::{Error, NameContext, Result};
 use crate::number::{ArithmeticError, Number};
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::syntax::{
@@ -803,6 +803,11 @@ impl<'s> Evaluator<'s> {
                     self.scope.suggestions(name)
                 },
                 has_config: self.scope.config().is_some(),
+                context: NameContext::of(
+                    &self.scope.formula().sources.get(span.source).text,
+                    span.start as usize,
+                    span.end as usize,
+                ),
             }),
             Resolution::Config(Lookup::Unusable { found }) => Err(Error::ConfigValue {
                 span,
@@ -953,9 +958,13 @@ impl<'s> Evaluator<'s> {
             _ => return Err(self.type_error(lhs, &symbol(), "true or false", left)),
         };
         let operand_span = self.scope.formula().expr(rhs).span;
-        result
-            .map(Value::Number)
-            .map_err(|e| self.arithmetic(e, span, operand_span))
+        result.map(Value::Number).map_err(|e| match (op, e) {
+            // `0^-1` is 1/0^1: the zero that divides is the base, not the exponent.
+            (BinaryOp::Pow, ArithmeticError::DivisionByZero) => Error::DivisionByZero {
+                span: self.scope.formula().expr(lhs).span,
+            },
+            (_, e) => self.arithmetic(e, span, operand_span),
+        })
     }
 
     #[inline(never)]

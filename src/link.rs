@@ -228,6 +228,15 @@ impl Linker<'_> {
             .map(|k| format!("`{k}`"))
             .take(3)
             .collect();
+        // `log(2, 8)`: a function of other calculators, which the language has not on purpose.
+        if let Some(help) = crate::error::not_a_function_help(name) {
+            return Error::language(
+                span,
+                format!("`{name}` is not a function of the language"),
+                "called here",
+                help,
+            );
+        }
         let help = if close.is_empty() {
             format!("define it with `fn {name}(...) = ...`, or `use` the module that does (`use blocks`)")
         } else {

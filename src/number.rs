@@ -266,7 +266,11 @@ impl Number {
         };
         let (digits, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
         let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-        if digits.is_empty() || !all_digits(digits) || !all_digits(fraction) {
+        // `.5` has no digits before its point, and is a half.
+        if (digits.is_empty() && fraction.is_empty())
+            || !all_digits(digits)
+            || !all_digits(fraction)
+        {
             return None;
         }
         if fraction.is_empty() && exponent.is_none() {

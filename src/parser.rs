@@ -92,9 +92,19 @@ fn pest_file(
     let mut ids = Vec::new();
     for statement in pair.into_inner() {
         match statement.as_rule() {
-            Rule::definition => ids.push(lowering.definition(statement)?),
-            Rule::chain => ids.push(lowering.chain(statement)?),
-            Rule::function_def => lowering.function_def(statement)?,
+            Rule::definition => ids.push(
+                lowering
+                    .definition(statement)
+                    .map_err(|e| mixed_number(e, text))?,
+            ),
+            Rule::chain => ids.push(
+                lowering
+                    .chain(statement)
+                    .map_err(|e| mixed_number(e, text))?,
+            ),
+            Rule::function_def => lowering
+                .function_def(statement)
+                .map_err(|e| mixed_number(e, text))?,
             Rule::use_statement => lowering.use_statement(statement),
             Rule::meta_summary
             | Rule::meta_model_types
@@ -133,7 +143,7 @@ fn pest_inline(
         .into_inner()
         .find(|p| p.as_rule() == Rule::chain)
         .ok_or_else(|| syntax_error(source, 0, "expected an expression"))?;
-    lowering.chain(chain)
+    lowering.chain(chain).map_err(|e| mixed_number(e, text))
 }
 
 /// Parses the VALUE of `--set NAME=VALUE` as an override of `name`.
@@ -151,7 +161,7 @@ pub fn parse_override(
         .find(|p| p.as_rule() == Rule::expr)
         .ok_or_else(|| syntax_error(source, 0, "expected a value"))?;
     let span = lowering.span(&expr);
-    let value = lowering.expr(expr)?;
+    let value = lowering.expr(expr).map_err(|e| mixed_number(e, &text))?;
     Ok(lowering.formula.push_statement(
         StatementKind::Override {
             name: name.to_string(),
@@ -159,6 +169,43 @@ pub fn parse_override(
         },
         span,
     ))
+}
+
+/// `8 1/2` is two numbers side by side, and most likely the mixed number 8½: the error says so
+/// when a fraction bar follows the second number.
+fn mixed_number(error: Error, text: &str) -> Error {
+    let Error::AdjacentNumbers { span, mixed: None } = error else {
+        return error;
+    };
+    let written = text
+        .get(span.start as usize..span.end as usize)
+        .unwrap_or("");
+    let (Some(whole), Some(numerator)) = (
+        written.split_whitespace().next(),
+        written.split_whitespace().next_back(),
+    ) else {
+        return error;
+    };
+    let after = text.get(span.end as usize..).unwrap_or("").trim_start();
+    let Some(rest) = after
+        .strip_prefix(['/', '÷', '／', '∕'])
+        .map(str::trim_start)
+    else {
+        return error;
+    };
+    let denominator_end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '_'))
+        .unwrap_or(rest.len());
+    if denominator_end == 0 {
+        return error;
+    }
+    Error::AdjacentNumbers {
+        span,
+        mixed: Some((
+            whole.to_string(),
+            format!("{numerator}/{}", &rest[..denominator_end]),
+        )),
+    }
 }
 
 fn syntax_error(source: SourceId, at: usize, message: &str) -> Error {
@@ -328,9 +375,17 @@ fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> 
     };
     expected.sort_unstable();
     expected.dedup();
+    if let Some((message, help)) = found.and_then(|c| stray(c, &text[..at], &text[end..])) {
+        return Error::Syntax {
+            span: Span::new(source, at, end),
+            message,
+            help: Some(help),
+        };
+    }
     let message = match found {
         None => "unexpected end of input".to_string(),
         Some('\n') | Some('\r') => "unexpected end of line".to_string(),
+        Some(c) if !c.is_ascii() => format!("unexpected `{c}` ({})", code_point(c)),
         Some(c) => format!("unexpected `{c}`"),
     };
     let help = match (found, expected.as_slice()) {
@@ -350,6 +405,59 @@ fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> 
         span: Span::new(source, at, end),
         message,
         help,
+    }
+}
+
+/// `U+2013`: how a character is named when it may look like another.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// The message and help for a character that is likely meant as something the language writes
+/// otherwise: a decimal point without digits after it, a factorial, a dash for a minus. `before`
+/// and `rest` are the text before and after it.
+fn stray(c: char, before: &str, rest: &str) -> Option<(String, String)> {
+    let after_operand = before
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|p| p.is_alphanumeric() || p == '_' || p == ')');
+    let dash = match c {
+        '\u{2010}' => Some("HYPHEN"),
+        '\u{2011}' => Some("NON-BREAKING HYPHEN"),
+        '\u{2012}' => Some("FIGURE DASH"),
+        '\u{2013}' => Some("EN DASH"),
+        '\u{2014}' => Some("EM DASH"),
+        '\u{2015}' => Some("HORIZONTAL BAR"),
+        '\u{FE63}' => Some("SMALL HYPHEN-MINUS"),
+        _ => None,
+    };
+    if let Some(dash) = dash {
+        return Some((
+            format!("`{c}` ({} {dash}) is not a minus sign", code_point(c)),
+            "for a minus, type `-` (the hyphen-minus key) or `−` (U+2212 MINUS SIGN)".to_string(),
+        ));
+    }
+    match c {
+        '.' if before.ends_with(|p: char| p.is_ascii_digit())
+            && !rest.starts_with(|n: char| n.is_ascii_digit()) =>
+        {
+            Some((
+                "a decimal point needs a digit after it".to_string(),
+                "write the digits after the point (`1.5`), or leave the point out (`1`)"
+                    .to_string(),
+            ))
+        }
+        '!' if !rest.starts_with('=') && after_operand => Some((
+            "`!` is not an operator: the language has no factorial".to_string(),
+            "write the product out (`4*3*2*1` for 4!); for \"not equal\" write `!=`".to_string(),
+        )),
+        '!' if !rest.starts_with('=') => Some((
+            "`!` is not an operator of the language".to_string(),
+            "write `not` to negate a condition (`not tied`), and `!=` for \"not equal\""
+                .to_string(),
+        )),
+        _ => None,
     }
 }
 
@@ -574,6 +682,7 @@ impl<B: Build> Yard<B> {
             if let Some(right) = builder.literal_span(&operand) {
                 return Err(Error::AdjacentNumbers {
                     span: left.to(right),
+                    mixed: None,
                 }
                 .into());
             }

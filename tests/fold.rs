@@ -101,6 +101,13 @@ fn exact_numbers() {
     folds_to("-9223372036854775807 - 2", "-9223372036854775809");
     folds_to("2^64 + 2^64", "36893488147419103232");
     folds_to("2^64 + 1", "18446744073709551617");
+    // A leading point: .5 is 5/10; .25*8 = 2; -.5e1 = -5.
+    folds_to(".5", "1/2");
+    folds_to(".25*8", "2");
+    folds_to("-.5e1", "-5");
+    // The division slash U+2215 of typeset pages is `/`: 1∕4 + 1∕4 = 1/2.
+    folds_to("1∕4 + 1∕4", "1/2");
+    folds_to("768∕12∕64", "1");
 }
 
 #[test]
@@ -207,6 +214,7 @@ fn number() -> impl Strategy<Value = String> {
         1 => (0u64..u64::MAX).prop_map(|n| n.to_string()),
         1 => Just("30_522".to_string()),
         1 => Just("0.5".to_string()),
+        1 => Just(".5".to_string()),
         1 => Just("1e3".to_string()),
         1 => Just("2.5E-2".to_string()),
         1 => Just("0".to_string()),
@@ -217,7 +225,7 @@ fn number() -> impl Strategy<Value = String> {
 fn operator() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         4 => Just("+"), 3 => Just("-"), 4 => Just("*"), 2 => Just("/"), 2 => Just("^"),
-        1 => Just("**"),
+        1 => Just("**"), 1 => Just("∕"),
     ]
 }
 

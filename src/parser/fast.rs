@@ -9,7 +9,8 @@
 //! routes build the same tree: the same nodes, in the same order, with the same spans. The tests
 //! (`tests/fast_parser.rs`) compare the two trees on generated formulas.
 //!
-//! The core: ASCII digits and names (dotted too), `true`/`false`, `+ - * / ^ ** == != < <= > >= |`,
+//! The core: ASCII digits and names (dotted too), numbers (`.5` too), `true`/`false`,
+//! `+ - * / ^ ** == != < <= > >= |` (and the division slash `∕`, which typeset pages use for `/`),
 //! `and`, `or`, `not`, brackets `( )` and `[ ]`, juxtaposition, `name = expr` (with `let`), `=`
 //! claims, `;` and line breaks between statements, a line that begins with an operator continuing
 //! the line before, spaces, tabs and `#` comments. Anything else (explanations, strings, `if`,
@@ -336,6 +337,14 @@ impl<B: Build> Reader<'_, B> {
                     continue;
                 }
                 Some(b'0'..=b'9') => self.number(builder)?,
+                // `.5`: a point with digits after it starts a number too.
+                Some(b'.')
+                    if self
+                        .peek_at(self.pos + 1)
+                        .is_some_and(|b| b.is_ascii_digit()) =>
+                {
+                    self.number(builder)?
+                }
                 Some(b) if is_word_start(b) => match self.word(builder)? {
                     Some(operand) => operand,
                     None => {
@@ -370,10 +379,13 @@ impl<B: Build> Reader<'_, B> {
         }
     }
 
-    /// A number literal (`30522`, `30_522`, `0.1`, `1.5e-3`); `_` grouping is dropped from its text.
+    /// A number literal (`30522`, `30_522`, `0.1`, `.5`, `1.5e-3`), at a digit or at a point
+    /// before one.
     fn number(&mut self, builder: &mut B) -> Fast<B::Operand> {
         let start = self.pos;
-        self.digits();
+        if self.peek() != Some(b'.') {
+            self.digits();
+        }
         if self.peek() == Some(b'.')
             && self
                 .peek_at(self.pos + 1)
@@ -482,6 +494,10 @@ impl<B: Build> Reader<'_, B> {
             Some(b'^') => (Pow, 1),
             Some(b'*') => (Mul, 1),
             Some(b'/') => (Div, 1),
+            // `∕` (U+2215 DIVISION SLASH), which pages copied from typeset text use for `/`.
+            Some(0xE2) if next == Some(0x88) && self.peek_at(self.pos + 2) == Some(0x95) => {
+                (Div, 3)
+            }
             Some(b'=') if next == Some(b'=') => (Eq, 2),
             Some(b'!') if next == Some(b'=') => (Ne, 2),
             Some(b'<') if next == Some(b'=') => (Le, 2),

@@ -150,6 +150,10 @@ fn numbers_and_names() {
         "0.1",
         "1e9",
         "1.5E-3",
+        ".5",
+        ".5e3",
+        "-.25",
+        "1∕2",
         "007",
         "1_000_000",
         "text_config.hidden_size",
@@ -263,6 +267,7 @@ fn atom() -> impl Strategy<Value = String> {
         (0u64..100_000).prop_map(|n| n.to_string()),
         Just("30_522".to_string()),
         Just("0.5".to_string()),
+        Just(".5".to_string()),
         Just("1e3".to_string()),
         Just("2.5E-2".to_string()),
         Just("007".to_string()),
@@ -278,7 +283,7 @@ fn atom() -> impl Strategy<Value = String> {
 fn binary() -> impl Strategy<Value = &'static str> {
     prop_oneof![
         4 => Just("+"), 3 => Just("-"), 4 => Just("*"), 2 => Just("/"), 2 => Just("^"),
-        1 => Just("**"), 1 => Just("=="), 1 => Just("!="), 1 => Just("<"), 1 => Just("<="),
+        1 => Just("∕"), 1 => Just("**"), 1 => Just("=="), 1 => Just("!="), 1 => Just("<"), 1 => Just("<="),
         1 => Just(">"), 1 => Just(">="), 1 => Just("|"), 1 => Just(" and "), 1 => Just(" or "),
     ]
 }
@@ -398,6 +403,8 @@ fn soup() -> impl Strategy<Value = String> {
         Just("min"),
         Just("1e"),
         Just("1.5"),
+        Just(".5"),
+        Just("∕"),
         Just("a.b"),
         Just("\""),
         Just("×"),
