@@ -190,9 +190,14 @@ impl<'t, B: Build> Reader<'t, B> {
                 .position(|&b| !is_word_continue(b))
                 .unwrap_or(self.bytes.len() - at);
         match self.peek_at(end) {
-            Some(b) if !b.is_ascii() => Err(GiveUp),
+            Some(b) if !b.is_ascii() && !self.division_slash_at(end) => Err(GiveUp),
             _ => Ok(end),
         }
+    }
+
+    /// Whether `∕` (U+2215 DIVISION SLASH, which is no part of a name) starts at `at`.
+    fn division_slash_at(&self, at: usize) -> bool {
+        self.bytes.get(at..at + 3) == Some("∕".as_bytes())
     }
 
     /// The whole word at `at`, if one starts there.
@@ -495,9 +500,7 @@ impl<B: Build> Reader<'_, B> {
             Some(b'*') => (Mul, 1),
             Some(b'/') => (Div, 1),
             // `∕` (U+2215 DIVISION SLASH), which pages copied from typeset text use for `/`.
-            Some(0xE2) if next == Some(0x88) && self.peek_at(self.pos + 2) == Some(0x95) => {
-                (Div, 3)
-            }
+            Some(0xE2) if self.division_slash_at(self.pos) => (Div, 3),
             Some(b'=') if next == Some(b'=') => (Eq, 2),
             Some(b'!') if next == Some(b'=') => (Ne, 2),
             Some(b'<') if next == Some(b'=') => (Le, 2),
