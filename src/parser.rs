@@ -867,12 +867,9 @@ impl Lowering<'_> {
                 yard.prefix(op, self.span(&item));
             } else if let Some(op) = infix_op(rule) {
                 yard.infix(self.formula, op)?;
-            } else if let Some((name, group)) = self.juxtaposed_call(&item)? {
-                // `L(12H^2+13H)` where `L` is no function: the product it always was.
-                yard.operand(self.formula, name)?;
-                yard.infix(self.formula, Infix::Binary(BinaryOp::ImplicitMul))?;
-                yard.operand(self.formula, group)?;
-            } else {
+            } else if !self.juxtaposed_call(&item, &mut yard)? {
+                // Any operand but `L(12H^2+13H)` with `L` no function, which `juxtaposed_call`
+                // handed over as the product it always was.
                 let operand = self.operand(item)?;
                 yard.operand(self.formula, operand)?;
             }
@@ -881,22 +878,25 @@ impl Lowering<'_> {
     }
 
     /// A call `f(x)` with one argument where `f` is neither a built-in nor a user function: the name
-    /// and the bracketed argument, to be multiplied.
-    fn juxtaposed_call(&mut self, pair: &Pair<Rule>) -> Result<Option<(ExprId, ExprId)>> {
+    /// and the bracketed argument, multiplied, handed to `yard`; `false` (nothing done) for any
+    /// other operand. The name goes to the yard before the bracket is read, as the fast reader does,
+    /// so that operators pending before it (`x 2x(1)`) apply first and both routes build their
+    /// nodes in the same order.
+    fn juxtaposed_call(&mut self, pair: &Pair<Rule>, yard: &mut Yard<Formula>) -> Result<bool> {
         if pair.as_rule() != Rule::call {
-            return Ok(None);
+            return Ok(false);
         }
         let mut inner = pair.clone().into_inner();
         let Some(function) = inner.next() else {
-            return Ok(None);
+            return Ok(false);
         };
         let name = function.as_str().trim();
         if Function::from_name(name).is_some() || self.formula.function_names.contains(name) {
-            return Ok(None);
+            return Ok(false);
         }
         let args: Vec<Pair<Rule>> = inner.filter(|p| p.as_rule() == Rule::expr).collect();
         let [arg] = &args[..] else {
-            return Ok(None);
+            return Ok(false);
         };
         let name_span = self.span(&function);
         let call_span = self.span(pair);
@@ -907,10 +907,13 @@ impl Lowering<'_> {
             .map_or(name_span.end as usize, |at| name_span.end as usize + at);
         let node = self.formula.name_node(name);
         let name_id = self.formula.push_expr(node, name_span);
+        yard.operand(self.formula, name_id)?;
+        yard.infix(self.formula, Infix::Binary(BinaryOp::ImplicitMul))?;
         let inner_id = stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || self.expr(arg.clone()))?;
         let group_span = Span::new(self.source, open, call_span.end as usize);
         let group = self.formula.push_expr(Node::Group(inner_id), group_span);
-        Ok(Some((name_id, group)))
+        yard.operand(self.formula, group)?;
+        Ok(true)
     }
 
     fn function_def(&mut self, pair: Pair<Rule>) -> Result<()> {

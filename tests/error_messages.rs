@@ -160,7 +160,14 @@ fn run(case: &Case) -> String {
     }
     let output = command.output().expect("the paramcount binary runs");
     let mut shown = format!(
-        "$ paramcount {}\nexit code: {}\n",
+        "$ {}paramcount {}\nexit code: {}\n",
+        case.env
+            .iter()
+            .map(|(key, value)| match value.as_str() {
+                "" => format!("{key}= "),
+                value => format!("{key}={} ", quoted(value)),
+            })
+            .collect::<String>(),
         case.args
             .iter()
             .map(|a| quoted(a))

@@ -122,6 +122,7 @@ fn juxtaposition() {
         "1__2",
         "2 x y",
         "H(2)",
+        "x 2x(1e)",
         "2 truex",
         "2 andy",
         "2 order",
