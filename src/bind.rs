@@ -40,10 +40,10 @@ pub enum Resolution {
 impl<'a> Scope<'a> {
     pub fn new(formula: &'a Formula, config: Option<&'a Config>, max_bits: u64) -> Scope<'a> {
         // `check` builds a scope per claim it evaluates: this stays proportional to the number of
-        // definitions, not to everything the formula interned.
+        // definitions, not to every statement or everything the formula interned.
         let mut overrides = SymbolMap::default();
         let mut definitions = SymbolMap::default();
-        for id in formula.statement_ids() {
+        for &id in formula.naming_statements() {
             // `Formula::push_statement` interned every defined or set name.
             match &formula.statement(id).kind {
                 StatementKind::Override { name, .. } => {

@@ -17,7 +17,7 @@ pub enum Color {
 }
 
 struct Files {
-    files: SimpleFiles<String, String>,
+    files: SimpleFiles<String, std::sync::Arc<str>>,
 }
 
 impl Files {

@@ -160,7 +160,6 @@ pub enum Provenance {
 
 #[derive(Clone, Debug)]
 enum State {
-    Unvisited,
     Active,
     Done(Result<Value>),
 }
@@ -187,7 +186,10 @@ impl ClaimOutcome {
 pub struct Evaluator<'s> {
     scope: &'s Scope<'s>,
     limits: Limits,
-    statements: Vec<State>,
+    /// The statements visited so far (a statement absent is unvisited). A map, not a table of
+    /// every statement: `check` makes an evaluator per candidate repair of a false claim, and
+    /// each reaches a handful of statements of a document that may hold ten thousand.
+    statements: HashMap<StatementId, State, foldhash::fast::RandomState>,
     /// Statements being evaluated, innermost last, with the span that asked for each.
     active: Vec<StatementId>,
     /// The branch (`if`: 0 then, 1 else) or alternative each decided node took.
@@ -246,7 +248,7 @@ impl<'s> Evaluator<'s> {
         Evaluator {
             scope,
             limits,
-            statements: vec![State::Unvisited; scope.formula().statements.len()],
+            statements: HashMap::default(),
             active: Vec::new(),
             choices: HashMap::new(),
             recorded: None,
@@ -384,7 +386,7 @@ impl<'s> Evaluator<'s> {
     /// override this way: one parse, then a new value per point.
     pub fn assume(&mut self, id: StatementId, value: Value) {
         self.calls.clear();
-        self.statements[id.0 as usize] = State::Done(Ok(value));
+        self.statements.insert(id, State::Done(Ok(value)));
     }
 
     /// Forgets the memoised values of `ids` (after an `assume`, the statements that depend on it),
@@ -392,7 +394,7 @@ impl<'s> Evaluator<'s> {
     pub fn forget(&mut self, ids: &[StatementId]) {
         self.calls.clear();
         for id in ids {
-            self.statements[id.0 as usize] = State::Unvisited;
+            self.statements.remove(id);
         }
     }
 
@@ -408,8 +410,8 @@ impl<'s> Evaluator<'s> {
 
     /// A statement's value, if it has been evaluated successfully.
     pub fn known(&self, id: StatementId) -> Option<&Value> {
-        match &self.statements[id.0 as usize] {
-            State::Done(Ok(v)) => Some(v),
+        match self.statements.get(&id) {
+            Some(State::Done(Ok(v))) => Some(v),
             _ => None,
         }
     }
@@ -488,12 +490,12 @@ impl<'s> Evaluator<'s> {
     }
 
     fn statement_used_at(&mut self, id: StatementId, used_at: Option<Span>) -> Result<Value> {
-        match &self.statements[id.0 as usize] {
-            State::Done(result) => return result.clone(),
-            State::Active => return Err(self.cycle(id, used_at)),
-            State::Unvisited => {}
+        match self.statements.get(&id) {
+            Some(State::Done(result)) => return result.clone(),
+            Some(State::Active) => return Err(self.cycle(id, used_at)),
+            None => {}
         }
-        self.statements[id.0 as usize] = State::Active;
+        self.statements.insert(id, State::Active);
         self.active.push(id);
         // Another statement's errors may be shown on their own: suggest again inside it.
         let in_alternative = std::mem::replace(&mut self.in_alternative, false);
@@ -506,7 +508,7 @@ impl<'s> Evaluator<'s> {
         self.locals_generation += 1;
         self.in_alternative = in_alternative;
         self.active.pop();
-        self.statements[id.0 as usize] = State::Done(result.clone());
+        self.statements.insert(id, State::Done(result.clone()));
         result
     }
 

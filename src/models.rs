@@ -8,8 +8,7 @@
 //! (the definitions worth choosing with `--target`), `@default` (the definition evaluated when no
 //! `--target` is given) and `@tensors` (see `verify`).
 
-use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
+use std::collections::HashSet;
 
 use crate::parser;
 use crate::syntax::{ExprKind, Formula, Metadata};
@@ -37,32 +36,29 @@ pub fn metadata(text: &str) -> Vec<Metadata> {
     formula.metadata
 }
 
-/// The metadata of every family, read once.
-fn all_metadata() -> &'static HashMap<&'static str, Vec<Metadata>> {
-    static ALL: OnceLock<HashMap<&'static str, Vec<Metadata>>> = OnceLock::new();
-    ALL.get_or_init(|| {
-        BUILTINS
-            .iter()
-            .map(|b| (b.name, metadata(b.text)))
-            .collect()
-    })
+/// The `@key` statements of a built-in's text, alone. A metadata statement is one line (the
+/// grammar's blanks do not include line breaks), so these lines parse to the same metadata as the
+/// whole file: finding the family of a `model_type` reads sixty one-line headers, not sixty
+/// families with their `@tensors` tables (most of the time of a model count, when it did).
+fn metadata_lines(text: &str, key: &str) -> String {
+    text.lines()
+        .filter(|line| {
+            line.trim_start()
+                .strip_prefix('@')
+                .and_then(|rest| rest.strip_prefix(key))
+                .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Builtin {
     /// The values of the first `@key` statement.
     pub fn directive_values(&self, key: &str) -> Vec<String> {
-        let own;
-        let metadata = match all_metadata().get(self.name) {
-            Some(m) => m,
-            None => {
-                own = metadata(self.text);
-                &own
-            }
-        };
-        metadata
-            .iter()
+        metadata(&metadata_lines(self.text, key))
+            .into_iter()
             .find(|m| m.key == key)
-            .map(|m| m.values.clone())
+            .map(|m| m.values)
             .unwrap_or_default()
     }
 
@@ -196,6 +192,27 @@ mod tests {
                 "{} has no `@summary`",
                 builtin.name
             );
+        }
+    }
+
+    /// A second route: the whole file parsed, as `metadata` reads any formula file.
+    #[test]
+    fn the_metadata_lines_alone_read_as_the_whole_file() {
+        for builtin in BUILTINS.iter().chain(LIBRARY) {
+            let whole = metadata(builtin.text);
+            for key in ["summary", "model_types", "variants", "default", "tensors"] {
+                let expected = whole
+                    .iter()
+                    .find(|m| m.key == key)
+                    .map(|m| m.values.clone())
+                    .unwrap_or_default();
+                assert_eq!(
+                    builtin.directive_values(key),
+                    expected,
+                    "{} @{key}",
+                    builtin.name
+                );
+            }
         }
     }
 }

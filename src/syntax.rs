@@ -57,7 +57,12 @@ impl Span {
 pub struct Source {
     /// What a person calls it: a path, `-e`, `--set H`, `<stdin>`, `builtin:bert-article`.
     pub name: String,
-    pub text: String,
+    /// Shared, not copied: the parser holds the text while it adds nodes to the formula, and a
+    /// copy of a large file was a whole input's worth of memory at the peak.
+    pub text: std::sync::Arc<str>,
+    /// Where each line starts, computed the first time a position is asked for: a report on a
+    /// document with ten thousand claims asks ten thousand times.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// All sources of one run; spans index into it.
@@ -74,7 +79,8 @@ impl Sources {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> SourceId {
         self.sources.push(Source {
             name: name.into(),
-            text: text.into(),
+            text: std::sync::Arc::from(text.into()),
+            line_starts: std::sync::OnceLock::new(),
         });
         SourceId(self.sources.len() as u32 - 1)
     }
@@ -100,14 +106,27 @@ impl Sources {
 
     /// 1-based line and column (in characters) of a span's start.
     pub fn line_column(&self, span: Span) -> (usize, usize) {
-        let text = &self.get(span.source).text;
-        let start = (span.start as usize).min(text.len());
-        let before = &text[..floor_char_boundary(text, start)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let source = self.get(span.source);
+        let text = &source.text;
+        let starts = source.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(newline_offsets(text).map(|i| i as u32 + 1))
+                .collect()
+        });
+        let start = floor_char_boundary(text, (span.start as usize).min(text.len()));
+        // The last line starting at or before `start`; line 1 starts at 0, so there is one.
+        let line = starts.partition_point(|&s| s as usize <= start).max(1);
+        let line_start = starts[line - 1] as usize;
+        let column = text[line_start..start].chars().count() + 1;
         (line, column)
     }
+}
+
+fn newline_offsets(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
 }
 
 fn floor_char_boundary(text: &str, mut index: usize) -> usize {
@@ -504,6 +523,9 @@ pub struct Formula {
     pub sources: Sources,
     pub exprs: Vec<Expr>,
     pub statements: Vec<Statement>,
+    /// The statements that define or set a name, in order: a scope is built from these alone, so
+    /// building one costs the definitions, not every claim of a long document.
+    naming: Vec<StatementId>,
     /// The text of names and literals, each string once.
     pub symbols: Symbols,
     /// The children of calls, conditionals and alternatives (`ExprList` points here).
@@ -752,6 +774,10 @@ impl Formula {
     pub fn rollback(&mut self, mark: Mark) {
         self.exprs.truncate(mark.exprs);
         self.statements.truncate(mark.statements);
+        let kept = self
+            .naming
+            .partition_point(|id| (id.0 as usize) < mark.statements);
+        self.naming.truncate(kept);
         self.lists.truncate(mark.lists);
         self.functions.truncate(mark.functions);
         self.uses.truncate(mark.uses);
@@ -761,17 +787,25 @@ impl Formula {
     pub fn push_statement(&mut self, kind: StatementKind, span: Span) -> StatementId {
         // Every name a statement defines is interned, so `Symbols::find` answers for all of them
         // and a name that finds no symbol is neither defined nor set.
+        let id = StatementId(self.statements.len() as u32);
         match &kind {
             StatementKind::Definition(d) => {
                 self.symbols.intern(&d.name);
+                self.naming.push(id);
             }
             StatementKind::Override { name, .. } => {
                 self.symbols.intern(name);
+                self.naming.push(id);
             }
             StatementKind::Expression { .. } => {}
         }
         self.statements.push(Statement { kind, span });
-        StatementId(self.statements.len() as u32 - 1)
+        id
+    }
+
+    /// The statements that define or set a name (definitions and overrides), in order.
+    pub fn naming_statements(&self) -> &[StatementId] {
+        &self.naming
     }
 
     pub fn expr_ids(&self) -> impl Iterator<Item = ExprId> {
@@ -784,8 +818,9 @@ impl Formula {
 
     /// The definitions in file order.
     pub fn definitions(&self) -> impl Iterator<Item = (StatementId, &Definition)> {
-        self.statement_ids()
-            .filter_map(|id| self.statement(id).definition().map(|d| (id, d)))
+        self.naming
+            .iter()
+            .filter_map(|&id| self.statement(id).definition().map(|d| (id, d)))
     }
 
     /// The last definition of `name` (a later definition replaces an earlier one).
@@ -838,6 +873,23 @@ impl fmt::Display for SourceId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_and_column_count_lines_and_characters() {
+        let mut sources = Sources::new();
+        // Line 3 is `ab×c`: `c` is its 4th character, byte 3 of the line (`×` is two bytes).
+        let id = sources.add("t", "first\n\nab×c\n");
+        let at = |start: usize| sources.line_column(Span::new(id, start, start));
+        assert_eq!(at(0), (1, 1));
+        assert_eq!(at(5), (1, 6));
+        assert_eq!(at(6), (2, 1));
+        assert_eq!(at(7), (3, 1));
+        assert_eq!(at(11), (3, 4));
+        // Inside `×`: the character it belongs to.
+        assert_eq!(at(10), (3, 3));
+        assert_eq!(at(13), (4, 1));
+        assert_eq!(at(99), (4, 1));
+    }
 
     #[test]
     fn a_node_is_24_bytes() {

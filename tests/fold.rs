@@ -324,3 +324,33 @@ fn the_exponent_and_input_limits_send_the_input_to_the_usual_route() {
     request.limits = limits;
     assert_eq!(quick_value(&mut request), None);
 }
+
+/// The one pass over sums of integer products (the shape of w2) and its way out: a value that
+/// leaves 128 bits goes to the general fold, with the same exact result.
+#[test]
+fn sums_of_integer_products() {
+    folds_to("768*3072 + 768 - 2*64", "2359936"); // 2,359,296 + 768 - 128
+    folds_to("10-3-2", "5");
+    folds_to("2 * 3 - 4 * 5 - 6", "-20");
+    folds_to("1+2\n\n", "3");
+    let a = "999999999999999999"; // 10^18 - 1, the most digits the pass reads as one number
+                                  // (10^18-1)^2 = 10^36 - 2*10^18 + 1, within 128 bits (2^127 is about 1.7*10^38) ...
+    folds_to(&format!("{a}*{a}"), "999999999999999998000000000000000001");
+    // ... two hundred of them are not: 2*10^38 - 4*10^20 + 200.
+    folds_to(
+        &vec![format!("{a}*{a}"); 200].join("+"),
+        "199999999999999999600000000000000000200",
+    );
+    // (10^18-1)^3 = 10^54 - 3*10^36 + 3*10^18 - 1.
+    folds_to(
+        &format!("{a}*{a}*{a}"),
+        "999999999999999997000000000000000002999999999999999999",
+    );
+    folds_to("9999999999999999999+1", "10000000000000000000");
+    // Under a limit of 64 bits, 2^62 * 4 = 2^64 is refused by the tree: no fold may answer.
+    let small = Limits {
+        max_bits: 64,
+        ..LIMITS
+    };
+    assert_eq!(agree("4611686018427387904*4", small), None);
+}

@@ -652,7 +652,7 @@ fn group_numbers(text: &str, padding: &mut [bool]) -> String {
                 .trim_end_matches(',')
                 .trim_end_matches(' ')
                 .ends_with(|c: char| c.is_ascii_digit());
-        if first > 3 || glued || continues_list || in_call(text, start) {
+        if first > 3 || glued || continues_list {
             continue;
         }
         let mut groups: Vec<std::ops::Range<usize>> = Vec::new();
@@ -669,7 +669,13 @@ fn group_numbers(text: &str, padding: &mut [bool]) -> String {
                 break;
             }
         }
-        if groups.len() < 2 || list || b.get(at) == Some(&b'.') && digit_run(b, at + 1) == 3 {
+        // Whether the number stands in a call is asked last, of grouped numbers only: it reads the
+        // line back to its start, and asking it of every number made a long line quadratic.
+        if groups.len() < 2
+            || list
+            || b.get(at) == Some(&b'.') && digit_run(b, at + 1) == 3
+            || in_call(text, start)
+        {
             continue;
         }
         let mut written = Vec::new();

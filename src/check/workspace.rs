@@ -75,14 +75,16 @@ impl Workspace {
         // Spans are byte offsets, the same in the cleaned and the original text: show the original.
         let mut sources = Sources::new();
         for (id, source) in workspace.formula.sources.iter() {
-            let text = originals.remove(&id).unwrap_or_else(|| source.text.clone());
+            let text = originals
+                .remove(&id)
+                .unwrap_or_else(|| source.text.to_string());
             sources.add(source.name.clone(), text);
         }
         for (id, source) in workspace.formula.sources.iter() {
             workspace
                 .parsed
                 .entry(id)
-                .or_insert_with(|| source.text.clone());
+                .or_insert_with(|| source.text.to_string());
         }
         workspace.formula.sources = sources;
         match loaded {
@@ -358,12 +360,26 @@ impl Workspace {
 
     /// A scanned formula that only binds names (`H = 768`, `a = b = c`) makes no claims.
     fn keep_claims_of(&mut self, statements: &[StatementId], fragments: &[Fragment]) {
+        // The scanner finds fragments in reading order, without overlap: the one holding a
+        // position is found by halving, not by a walk through all of them for each statement
+        // (which made a document of ten thousand claims quadratic).
+        let ordered = fragments
+            .windows(2)
+            .all(|pair| pair[0].range.end <= pair[1].range.start);
+        let holding = |at: usize| {
+            if ordered {
+                let after = fragments.partition_point(|f| f.range.start <= at);
+                after
+                    .checked_sub(1)
+                    .map(|i| &fragments[i])
+                    .filter(|f| f.range.contains(&at))
+            } else {
+                fragments.iter().find(|f| f.range.contains(&at))
+            }
+        };
         for id in statements {
             let start = self.formula.statement(*id).span.start as usize;
-            let claims = fragments
-                .iter()
-                .find(|f| f.range.contains(&start))
-                .map_or(true, |f| f.claims);
+            let claims = holding(start).map_or(true, |f| f.claims);
             if claims {
                 continue;
             }
@@ -395,7 +411,7 @@ impl Workspace {
         self.parsed
             .get(&source)
             .map(String::as_str)
-            .unwrap_or_else(|| &self.formula.sources.get(source).text)
+            .unwrap_or_else(|| &*self.formula.sources.get(source).text)
     }
 
     /// What a span says, as the grammar read it, with runs of whitespace collapsed.

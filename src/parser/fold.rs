@@ -29,12 +29,72 @@ pub fn fold(text: &str, limits: Limits) -> Option<Number> {
     if text.contains('#') || text.len() > limits.max_input_bytes {
         return None;
     }
+    if let Some(value) = flat_integer_sum(text.as_bytes(), limits.max_bits) {
+        return Some(value);
+    }
     let mut folder = Folder {
         max_bits: limits.max_bits,
         max_exponent: limits.max_exponent,
     };
     // Spans matter only for errors, and an error gives up: one placeholder source will do.
     fast::read_expression(&mut folder, SourceId(0), text, limits.max_depth).map(|f| f.value)
+}
+
+/// The value of the commonest large input, a sum of products of whole numbers (`768*3072+768-2*64`,
+/// issue 8's w2), read in one pass into machine integers; `None` for any other text, and for a
+/// value that leaves `i128`, which the general fold then reads. Exact integer arithmetic does not
+/// depend on how it is grouped, so the value is the tree's. Accepted, and nothing else: numbers of
+/// at most 18 digits joined by `*`, `+` and `-`, spaces or tabs between them, blanks and line
+/// breaks at the end. Any `i128` is within a size limit of 128 bits or more, so no operation can
+/// fail here that the evaluator would refuse; a smaller limit leaves the text to the general fold.
+fn flat_integer_sum(text: &[u8], max_bits: u64) -> Option<Number> {
+    if max_bits < 128 {
+        return None;
+    }
+    let end = text.len()
+        - text
+            .iter()
+            .rev()
+            .take_while(|b| b" \t\n".contains(b))
+            .count();
+    let (text, mut at) = (&text[..end], 0);
+    let blanks = |at: &mut usize| {
+        while text.get(*at).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            *at += 1;
+        }
+    };
+    let number = |at: &mut usize| -> Option<i128> {
+        blanks(at);
+        let digits = text[*at..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits == 0 || digits > 18 {
+            return None;
+        }
+        let value = text[*at..*at + digits]
+            .iter()
+            .fold(0i64, |n, digit| n * 10 + i64::from(digit - b'0'));
+        *at += digits;
+        blanks(at);
+        Some(i128::from(value))
+    };
+    let (mut total, mut sign) = (0i128, 1i128);
+    loop {
+        let mut product = number(&mut at)?;
+        while text.get(at) == Some(&b'*') {
+            at += 1;
+            product = product.checked_mul(number(&mut at)?)?;
+        }
+        total = total.checked_add(sign.checked_mul(product)?)?;
+        sign = match text.get(at) {
+            None => return Some(Number::from_bigint(total.into())),
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            Some(_) => return None,
+        };
+        at += 1;
+    }
 }
 
 /// Computes values instead of nodes, under the size limit.
