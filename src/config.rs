@@ -61,8 +61,8 @@ impl Config {
     /// them: an absent or null `num_labels` is the number of entries of the `id2label` beside it
     /// (`PretrainedConfig` derives it so; the published classifier configs state only `id2label`,
     /// and a stated `num_labels` wins over it), and `num_key_value_heads: null` is `num_attention_heads`
-    /// (`q_lora_rank: null` is 0, see `derived_when_null`); LLaVA's `vision_feature_layer`, one
-    /// index or a list, is always a list.
+    /// (`q_lora_rank: null` is 0, see `derived_when_null`); an absent `num_feature_layers` is the
+    /// number of LLaVA's `vision_feature_layer` indices (one or a list); the string `"auto"` is absent.
     pub fn lookup(&self, path: &str, max_bits: u64) -> Lookup {
         let (parent, key) = match path.rsplit_once('.') {
             Some((parent, key)) => (Some(parent), key),
@@ -80,6 +80,14 @@ impl Config {
                 Some(Json::Object(labels)) => Lookup::Number(Number::from_i64(labels.len() as i64)),
                 _ => Lookup::Absent,
             },
+            // LLaVA's projector reads the features of `vision_feature_layer`, one layer index or a
+            // list of them (transformers' `num_feature_layers = 1 if isinstance(..., int) else
+            // len(...)`): the formula reads that number under this name.
+            None if key == "num_feature_layers" => match map.get("vision_feature_layer") {
+                Some(Json::Number(_)) => Lookup::Number(Number::from_i64(1)),
+                Some(Json::Array(layers)) => Lookup::Number(Number::from_i64(layers.len() as i64)),
+                _ => Lookup::Absent,
+            },
             None => Lookup::Absent,
             Some(Json::Null) => derived_when_null(map, key, max_bits),
             Some(Json::Array(items)) => Lookup::List(
@@ -93,12 +101,9 @@ impl Config {
                     })
                     .collect(),
             ),
-            // LLaVA's vision_feature_layer is one layer index or a list of them (the projector's
-            // input is then that many vision widths): one index reads as a list of one, so a formula
-            // counts the layers with `len()` either way.
-            Some(one @ Json::Number(_)) if key == "vision_feature_layer" => {
-                Lookup::List(vec![scalar_lookup(one, max_bits)])
-            }
+            // "auto" is transformers' word for "compute it from the other keys" (Mamba's
+            // time_step_rank, Jamba's mamba_dt_rank): what a formula's default does for an absent key.
+            Some(Json::String(s)) if s == "auto" => Lookup::Absent,
             Some(other) => scalar_lookup(other, max_bits),
         }
     }
@@ -291,14 +296,12 @@ mod tests {
             r#"{"vision_feature_layer": -2, "text_config": {"vision_feature_layer": [-2, -5]}}"#,
         )
         .unwrap();
-        assert_eq!(
-            llava.lookup("vision_feature_layer", 64),
-            Lookup::List(vec![n(-2)])
-        );
-        assert_eq!(
-            llava.lookup("text_config.vision_feature_layer", 64),
-            Lookup::List(vec![n(-2), n(-5)])
-        );
+        assert_eq!(llava.lookup("num_feature_layers", 64), n(1));
+        assert_eq!(llava.lookup("text_config.num_feature_layers", 64), n(2));
+        assert_eq!(c.lookup("num_feature_layers", 64), Lookup::Absent);
+        let mamba = config(r#"{"time_step_rank": "auto", "hidden_act": "silu"}"#).unwrap();
+        assert_eq!(mamba.lookup("time_step_rank", 64), Lookup::Absent);
+        assert_eq!(mamba.lookup("hidden_act", 64), Lookup::Str("silu".into()));
         let deepseek = config(r#"{"q_lora_rank": null, "kv_lora_rank": null}"#).unwrap();
         assert_eq!(deepseek.lookup("q_lora_rank", 64), n(0));
         assert_eq!(deepseek.lookup("kv_lora_rank", 64), Lookup::Absent);
