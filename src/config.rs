@@ -1,7 +1,8 @@
 //! Model configs: a `config.json` read into values the engine can bind names to.
 //!
 //! Numbers are read from the JSON text exactly (serde_json keeps each number's digits), so `0.1`
-//! is one tenth and `1e-12` is 1/10^12; `null` reads as absent, as transformers treats it; dotted
+//! is one tenth and `1e-12` is 1/10^12; `null` reads as absent, as transformers treats it (`num_key_value_heads: null` and `num_labels`
+//! beside `id2label` are read as the configuration classes derive them); dotted
 //! names reach nested objects (`text_config.hidden_size`).
 
 use serde_json::Value as Json;
@@ -56,28 +57,40 @@ impl Config {
         }
     }
 
-    /// Looks up a dotted path.
+    /// Looks up a dotted path. Two keys are read as transformers' configuration classes read
+    /// them: an absent or null `num_labels` is the number of entries of the `id2label` beside it
+    /// (`PretrainedConfig` derives it so; the published classifier configs state only `id2label`,
+    /// and a stated `num_labels` wins over it), and `num_key_value_heads: null` is `num_attention_heads`
+    /// (`q_lora_rank: null` is 0, see `derived_when_null`); an absent `num_feature_layers` is the
+    /// number of LLaVA's `vision_feature_layer` indices (one or a list); the string `"auto"` is absent.
     pub fn lookup(&self, path: &str, max_bits: u64) -> Lookup {
-        let mut parts = path.split('.');
-        let Some(first) = parts.next() else {
-            return Lookup::Absent;
+        let (parent, key) = match path.rsplit_once('.') {
+            Some((parent, key)) => (Some(parent), key),
+            None => (None, path),
         };
-        let mut value = match self.root.get(first) {
-            Some(v) => v,
-            None => return Lookup::Absent,
-        };
-        for part in parts {
-            value = match value {
-                Json::Object(map) => match map.get(part) {
-                    Some(v) => v,
-                    None => return Lookup::Absent,
-                },
+        let mut map = &self.root;
+        for part in parent.into_iter().flat_map(|p| p.split('.')) {
+            map = match map.get(part) {
+                Some(Json::Object(inner)) => inner,
                 _ => return Lookup::Absent,
             };
         }
-        match value {
-            Json::Null => Lookup::Absent,
-            Json::Array(items) => Lookup::List(
+        match map.get(key) {
+            None | Some(Json::Null) if key == "num_labels" => match map.get("id2label") {
+                Some(Json::Object(labels)) => Lookup::Number(Number::from_i64(labels.len() as i64)),
+                _ => Lookup::Absent,
+            },
+            // LLaVA's projector reads the features of `vision_feature_layer`, one layer index or a
+            // list of them (transformers' `num_feature_layers = 1 if isinstance(..., int) else
+            // len(...)`): the formula reads that number under this name.
+            None if key == "num_feature_layers" => match map.get("vision_feature_layer") {
+                Some(Json::Number(_)) => Lookup::Number(Number::from_i64(1)),
+                Some(Json::Array(layers)) => Lookup::Number(Number::from_i64(layers.len() as i64)),
+                _ => Lookup::Absent,
+            },
+            None => Lookup::Absent,
+            Some(Json::Null) => derived_when_null(map, key, max_bits),
+            Some(Json::Array(items)) => Lookup::List(
                 items
                     .iter()
                     .map(|item| match item {
@@ -88,7 +101,10 @@ impl Config {
                     })
                     .collect(),
             ),
-            other => scalar_lookup(other, max_bits),
+            // "auto" is transformers' word for "compute it from the other keys" (Mamba's
+            // time_step_rank, Jamba's mamba_dt_rank): what a formula's default does for an absent key.
+            Some(Json::String(s)) if s == "auto" => Lookup::Absent,
+            Some(other) => scalar_lookup(other, max_bits),
         }
     }
 
@@ -147,6 +163,30 @@ fn collect_keys(
             Json::Number(_) | Json::Bool(_) | Json::String(_) | Json::Null => out.push(path),
             _ => {}
         }
+    }
+}
+
+/// A key stated as `null`. A null reads as absent (the formula's default, which follows the
+/// configuration class's default), except where the configuration classes replace a null by another
+/// key: `num_key_value_heads: null` is `num_attention_heads` (LlamaConfig, Qwen2Config, OlmoeConfig,
+/// DeepseekV3Config, ...: `if num_key_value_heads is None: num_key_value_heads =
+/// num_attention_heads`), which may differ from the class's default for an absent key; DeepSeek's
+/// `q_lora_rank: null` (no query latent: a plain q_proj) is 0, where an absent key is the class's
+/// 1536.
+fn derived_when_null(map: &serde_json::Map<String, Json>, key: &str, max_bits: u64) -> Lookup {
+    if key == "q_lora_rank" {
+        return Lookup::Number(Number::zero());
+    }
+    if key != "num_key_value_heads" {
+        return Lookup::Absent;
+    }
+    match map.get("num_attention_heads") {
+        Some(heads @ Json::Number(_)) => scalar_lookup(heads, max_bits),
+        // The class default of num_attention_heads is not known here: refuse rather than let the
+        // formula's default for an absent key (often not the number of heads) stand in.
+        _ => Lookup::Unusable {
+            found: "null, which transformers reads as num_attention_heads, and this config does not state num_attention_heads".into(),
+        },
     }
 }
 
@@ -233,6 +273,42 @@ mod tests {
             Lookup::Number(Number::from_i64(4096))
         );
         assert!(c.keys().contains(&"text_config.hidden_size".to_string()));
+    }
+
+    #[test]
+    fn derives_num_labels_and_null_key_value_heads_as_transformers_does() {
+        let n = |v: i64| Lookup::Number(Number::from_i64(v));
+        let c = config(
+            r#"{"id2label": {"0": "cat", "1": "dog", "2": "fox"}, "num_attention_heads": 12,
+                "num_key_value_heads": null,
+                "text_config": {"num_key_value_heads": null},
+                "vision_config": {"id2label": {"0": "a"}, "num_labels": 5}}"#,
+        )
+        .unwrap();
+        // PretrainedConfig: num_labels is len(id2label); a stated num_labels wins (transformers 5.24
+        // then rebuilds id2label with that many entries).
+        assert_eq!(c.lookup("num_labels", 64), n(3));
+        assert_eq!(c.lookup("vision_config.num_labels", 64), n(5));
+        assert_eq!(c.lookup("text_config.num_labels", 64), Lookup::Absent);
+        // `if num_key_value_heads is None: num_key_value_heads = num_attention_heads`
+        assert_eq!(c.lookup("num_key_value_heads", 64), n(12));
+        let llava = config(
+            r#"{"vision_feature_layer": -2, "text_config": {"vision_feature_layer": [-2, -5]}}"#,
+        )
+        .unwrap();
+        assert_eq!(llava.lookup("num_feature_layers", 64), n(1));
+        assert_eq!(llava.lookup("text_config.num_feature_layers", 64), n(2));
+        assert_eq!(c.lookup("num_feature_layers", 64), Lookup::Absent);
+        let mamba = config(r#"{"time_step_rank": "auto", "hidden_act": "silu"}"#).unwrap();
+        assert_eq!(mamba.lookup("time_step_rank", 64), Lookup::Absent);
+        assert_eq!(mamba.lookup("hidden_act", 64), Lookup::Str("silu".into()));
+        let deepseek = config(r#"{"q_lora_rank": null, "kv_lora_rank": null}"#).unwrap();
+        assert_eq!(deepseek.lookup("q_lora_rank", 64), n(0));
+        assert_eq!(deepseek.lookup("kv_lora_rank", 64), Lookup::Absent);
+        assert!(matches!(
+            c.lookup("text_config.num_key_value_heads", 64),
+            Lookup::Unusable { .. }
+        ));
     }
 
     #[test]
