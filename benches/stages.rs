@@ -1,5 +1,5 @@
 //! Benchmarks of each stage of the pipeline, on a small and a large input, through the library's
-//! public API (issue 8).
+//! public API.
 //!
 //! The inputs are the shapes of `bench/compare.py`'s workloads at a size a benchmark repeats
 //! comfortably: the article's BERT line (w1), a 10,000-term sum (w2 is 1,000,000 terms), a

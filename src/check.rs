@@ -19,7 +19,8 @@ use std::collections::HashSet;
 use crate::bind::{Resolution, Scope};
 use crate::config::Lookup;
 use crate::error::Error;
-use crate::eval::{Evaluator, Limits, Value};
+use crate::eval::{Evaluator, Value};
+use crate::limits::Limits;
 use crate::number::Number;
 use crate::program::{ConfigText, LoadError};
 use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, StatementId, UnaryOp};
@@ -29,7 +30,7 @@ pub use report::{
     PartFinding, PartRelation, Report, Status,
 };
 
-use workspace::Workspace;
+use workspace::{Change, Workspace};
 
 /// How to check, as the command line's options say.
 #[derive(Clone, Debug, Default)]
@@ -355,26 +356,15 @@ fn shift(
     halves: i64,
 ) -> Option<Number> {
     let limit = workspace.limits.max_bits;
-    let mark = workspace.mark();
-    for (id, value, half) in written {
-        let Some(moved) = half
-            .mul(&Number::from_i64(halves), limit)
-            .ok()
-            .and_then(|offset| value.add(&offset, limit).ok())
-        else {
-            workspace.rollback(mark);
-            return None;
-        };
-        let span = workspace.formula.expr(*id).span;
-        let node = workspace.number_kind(&moved, span);
-        workspace.replace(*id, node);
-    }
-    let result = workspace.evaluate(link, within);
-    workspace.rollback(mark);
-    match result {
-        Ok(Value::Number(n)) => Some(n),
-        _ => None,
-    }
+    let moved: Vec<(ExprId, Number)> = written
+        .iter()
+        .map(|(id, value, half)| {
+            let offset = half.mul(&Number::from_i64(halves), limit).ok()?;
+            Some((*id, value.add(&offset, limit).ok()?))
+        })
+        .collect::<Option<_>>()?;
+    let changes: Vec<Change> = moved.iter().map(|(id, n)| Change::Number(*id, n)).collect();
+    workspace.number_if(&changes, link, within)
 }
 
 /// `67 + 8.4 + 235 = 311M`: terms written without a unit in a sum whose claim has one are in that
@@ -776,87 +766,13 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
                 check.diagnoses = diagnose::diagnose(workspace, &claim);
                 check
                     .diagnoses
-                    .extend(factor_left_out(workspace, value, claimed));
+                    .extend(diagnose::factor_left_out(workspace, value, claimed));
             }
         }
         check.computed = Some(computed);
         check.claimed = Some(claimed);
         checks.push(check);
     }
-    mark_swapped(&mut checks);
+    diagnose::mark_swapped(&mut checks);
     checks
-}
-
-/// One side a whole multiple (2 to 1000) of the other: `2,362,368 + 4,722,432 = 85,017,600`
-/// leaves out the `×12` of twelve layers. The sizes with that value are named.
-fn factor_left_out(
-    workspace: &Workspace,
-    computed: &Number,
-    claimed: &Number,
-) -> Option<Diagnosis> {
-    let limit = workspace.limits.max_bits;
-    if computed.is_negative() || claimed.is_negative() || computed.is_zero() || claimed.is_zero() {
-        return None;
-    }
-    // 3/2: three matrices counted where the formula has two (a gated MLP), or the other way.
-    let three_halves = Number::from_i64(3).div(&Number::from_i64(2), limit).ok()?;
-    let whole = |n: Number| -> Option<Number> {
-        let integer = n.is_integer() && n >= Number::from_i64(2) && n <= Number::from_i64(1000);
-        (integer || n == three_halves).then_some(n)
-    };
-    let (claim_larger, factor) = match whole(claimed.div(computed, limit).ok()?) {
-        Some(k) => (true, k),
-        None => (false, whole(computed.div(claimed, limit).ok()?)?),
-    };
-    let mut names = Vec::new();
-    let formula = &workspace.formula;
-    for id in formula.statement_ids() {
-        if let crate::syntax::StatementKind::Definition(d) = &formula.statement(id).kind {
-            if let ExprKind::Number { text } = formula.kind(d.value) {
-                if Number::parse_literal(text, limit)
-                    .and_then(Result::ok)
-                    .is_some_and(|n| n == factor)
-                    && !names.contains(&d.name)
-                {
-                    names.push(d.name.clone());
-                }
-            }
-        }
-    }
-    if let Some(config) = &workspace.config {
-        for key in config.keys() {
-            if matches!(config.lookup(&key, limit), Lookup::Number(n) if n == factor) {
-                names.push(key);
-            }
-        }
-    }
-    names.truncate(4);
-    Some(Diagnosis::Factor {
-        claim_larger,
-        factor,
-        names,
-    })
-}
-
-/// Two false claims near each other, each claiming the other's computed value.
-fn mark_swapped(checks: &mut [ClaimCheck]) {
-    let false_ones: Vec<usize> = (0..checks.len())
-        .filter(|i| checks[*i].status == Status::False)
-        .collect();
-    for (n, &a) in false_ones.iter().enumerate() {
-        for &b in false_ones.iter().skip(n + 1).take(3) {
-            let swapped = checks[a].claimed.is_some()
-                && checks[a].claimed == checks[b].computed
-                && checks[b].claimed == checks[a].computed;
-            if swapped {
-                let (la, lb) = (checks[a].location.clone(), checks[b].location.clone());
-                checks[a]
-                    .diagnoses
-                    .insert(0, Diagnosis::Swapped { other: lb });
-                checks[b]
-                    .diagnoses
-                    .insert(0, Diagnosis::Swapped { other: la });
-            }
-        }
-    }
 }

@@ -16,14 +16,12 @@ use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
-use paramcount::algebra::DEFAULT_MAX_TERMS;
 use paramcount::diagnostic::{self, Color};
-use paramcount::eval::{
-    Limits, DEFAULT_MAX_BITS, DEFAULT_MAX_DEFINITIONS, DEFAULT_MAX_EXPONENT,
-    DEFAULT_MAX_INPUT_BYTES,
-};
 use paramcount::humanize::NumberStyle;
-use paramcount::parser::DEFAULT_MAX_DEPTH;
+use paramcount::limits::{
+    Limits, DEFAULT_MAX_BITS, DEFAULT_MAX_DEFINITIONS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EXPONENT,
+    DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_SUM_TERMS, DEFAULT_MAX_TERMS,
+};
 use paramcount::program::{FormulaSource, Program, Request};
 use paramcount::syntax::Sources;
 use paramcount::{ClaimReport, Error};
@@ -113,7 +111,7 @@ pub struct LimitArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_TERMS)]
     pub max_terms: usize,
     /// Most terms a `sum(i in a..b, expr)` may have
-    #[arg(long, value_name = "N", default_value_t = paramcount::eval::DEFAULT_MAX_SUM_TERMS)]
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_MAX_SUM_TERMS)]
     pub max_sum_terms: u64,
 }
 

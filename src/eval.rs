@@ -19,58 +19,11 @@ use crate::syntax::{
     BinaryOp, ExprId, ExprKind, Function, Node, Span, StatementId, StatementKind, Symbol, UnaryOp,
 };
 
-/// Bounds on what one run may read and compute: whatever the input, a run ends in bounded time
-/// and memory with a value or an error that names the limit and its flag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
-    /// Largest number, in bits, any intermediate result may have (`--max-bits`). Fractions may use
-    /// a share of it (`number::fraction_limit`).
-    pub max_bits: u64,
-    /// Deepest nesting of brackets the parser accepts (`--max-depth`).
-    pub max_depth: usize,
-    /// Largest input, in bytes: a formula file, standard input, a config, a document, an `-e`
-    /// expression or a `--set` value (`--max-input`).
-    pub max_input_bytes: usize,
-    /// Largest exponent of `^`, in magnitude, for bases other than 0 and ±1 (`--max-exponent`).
-    pub max_exponent: u64,
-    /// Most statements (definitions, expressions, overrides) one run may have
-    /// (`--max-definitions`).
-    pub max_definitions: usize,
-    /// Most terms any intermediate sum of an expansion may have (`--max-terms`).
-    pub max_terms: usize,
-    /// Most terms a `sum(i in a..b, expr)` may have (`--max-sum-terms`), whether its terms are
-    /// added one by one or, when they do not depend on `i`, multiplied.
-    pub max_sum_terms: u64,
-}
-
-/// Far past the layers of any model, and a few seconds of work at most.
-pub const DEFAULT_MAX_SUM_TERMS: u64 = 1_000_000;
-
-/// About 1.26 million decimal digits: past any real model, enough for a million-digit result,
-/// and small enough that the quadratic steps of big-integer arithmetic (division, printing) stay
-/// within a few seconds.
-pub const DEFAULT_MAX_BITS: u64 = 1 << 22;
-/// An exponent past this is refused before any multiplication (a million-digit power of 3 has an
-/// exponent of about two million).
-pub const DEFAULT_MAX_EXPONENT: u64 = 1 << 22;
-/// 64 MiB: a million-term formula is 13 MB; a web page to scan a few.
-pub const DEFAULT_MAX_INPUT_BYTES: usize = 64 << 20;
-/// A real formula file has tens of definitions; a generated one a hundred thousand.
-pub const DEFAULT_MAX_DEFINITIONS: usize = 1_000_000;
-
-impl Default for Limits {
-    fn default() -> Limits {
-        Limits {
-            max_bits: DEFAULT_MAX_BITS,
-            max_depth: crate::parser::DEFAULT_MAX_DEPTH,
-            max_input_bytes: DEFAULT_MAX_INPUT_BYTES,
-            max_exponent: DEFAULT_MAX_EXPONENT,
-            max_definitions: DEFAULT_MAX_DEFINITIONS,
-            max_terms: crate::algebra::DEFAULT_MAX_TERMS,
-            max_sum_terms: DEFAULT_MAX_SUM_TERMS,
-        }
-    }
-}
+// The limits live in `limits`; these names stay for callers written against `eval`.
+pub use crate::limits::{
+    Limits, DEFAULT_MAX_BITS, DEFAULT_MAX_DEFINITIONS, DEFAULT_MAX_EXPONENT,
+    DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_SUM_TERMS,
+};
 
 /// The value of an expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -523,7 +476,8 @@ impl<'s> Evaluator<'s> {
             let printed = self.printed.get_mut();
             let bits = value.as_number().map_or(64, Number::bits);
             printed.recorded_bits = printed.recorded_bits.saturating_add(bits);
-            let budget = (self.limits.max_input_bytes as u64).saturating_mul(4);
+            let budget = (self.limits.max_input_bytes as u64)
+                .saturating_mul(crate::limits::RECORDED_BITS_PER_INPUT_BYTE);
             if printed.recorded_bits > budget {
                 printed.overflowed = true;
                 return;

@@ -69,6 +69,27 @@
 //!
 //! Errors are values of [`Error`], each with the span it is about; [`diagnostic::error`] renders one
 //! with the source line and a caret.
+//!
+//! # The public surface
+//!
+//! The entry points above are the API: [`Program`] and [`program::Request`], [`evaluate`],
+//! [`derive`], [`parse`], [`check`], [`algebra`], [`diagnostic`], and the values they trade in
+//! ([`Value`], [`Number`], [`Limits`], [`Error`]). The command line (`src/main.rs`), the Python
+//! binding, the benchmarks, the fuzz targets and the tests are written against the library too, so
+//! these modules are public for them as well:
+//!
+//! - the stages a command runs: [`breakdown`], [`sweep`], [`verify`], [`checkpoint`], [`hub`],
+//!   [`models`], [`humanize`] (counts for people), [`printer`] and [`render`] (number formats,
+//!   styles);
+//! - the pipeline's parts, for benchmarks and tests of one stage: [`syntax`] (the tree and its
+//!   sources), [`parser`], [`bind`], [`config`], [`eval`] (the `Evaluator`), [`number`],
+//!   [`limits`], [`error`].
+//!
+//! Everything else (linking calls, reading modules, sub-models, and the inside of `check`) is
+//! internal.
+
+#![forbid(unsafe_code)]
+#![warn(unreachable_pub)]
 
 pub mod algebra;
 pub mod bind;
@@ -81,21 +102,23 @@ pub mod error;
 pub mod eval;
 pub mod hub;
 pub mod humanize;
-pub mod link;
+pub mod limits;
+pub(crate) mod link;
 pub mod models;
-pub mod modules;
+pub(crate) mod modules;
 pub mod number;
 pub mod parser;
 pub mod printer;
 pub mod program;
 pub mod render;
-pub mod submodel;
+pub(crate) mod submodel;
 pub mod sweep;
 pub mod syntax;
 pub mod verify;
 
 pub use error::{Error, Result};
-pub use eval::{Limits, Value};
+pub use eval::Value;
+pub use limits::Limits;
 pub use number::Number;
 pub use program::Program;
 
@@ -111,11 +134,14 @@ use syntax::Span;
 pub struct ClaimReport {
     /// The claimed link of the `=` chain.
     pub span: Span,
+    /// The value of the link before it.
     pub computed: Value,
+    /// The value claimed.
     pub claimed: Value,
 }
 
 impl ClaimReport {
+    /// Whether the claim is exactly right.
     pub fn holds(&self) -> bool {
         self.computed == self.claimed
     }
@@ -124,14 +150,18 @@ impl ClaimReport {
 /// The value of a program's target, and its claims.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
+    /// The target's exact value.
     pub value: Value,
+    /// Every claim of the program, checked.
     pub claims: Vec<ClaimReport>,
 }
 
 /// A rendered derivation, and the program's claims.
 #[derive(Clone, Debug)]
 pub struct Derivation {
+    /// The derivation, in the style asked for.
     pub text: String,
+    /// Every claim of the program, checked.
     pub claims: Vec<ClaimReport>,
 }
 
@@ -185,6 +215,6 @@ pub fn derive(program: &Program, style: Style, format: NumberFormat) -> Result<D
 pub fn parse(name: &str, text: &str) -> Result<Formula> {
     let mut formula = Formula::new();
     let source = formula.sources.add(name, text);
-    parser::parse_file(&mut formula, source, parser::DEFAULT_MAX_DEPTH)?;
+    parser::parse_file(&mut formula, source, limits::DEFAULT_MAX_DEPTH)?;
     Ok(formula)
 }

@@ -14,12 +14,9 @@
 use std::collections::HashMap;
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_LINKED_NODES;
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::syntax::{ExprId, Formula, Node, Span, Symbol};
-
-/// Most nodes that inlining calls may add to a program (each 24 bytes: under 50 MB). A model built
-/// from the block library adds a few dozen per call.
-pub const MAX_LINKED_NODES: usize = 2_000_000;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -36,7 +33,7 @@ struct Linker<'f> {
 }
 
 /// Links every call in `formula`.
-pub fn link(formula: &mut Formula) -> Result<()> {
+pub(crate) fn link(formula: &mut Formula) -> Result<()> {
     let has_calls = formula
         .exprs
         .iter()

@@ -30,7 +30,7 @@ pub const BUILTINS: &[Builtin] = FAMILIES;
 pub fn metadata(text: &str) -> Vec<Metadata> {
     let mut formula = Formula::new();
     let source = formula.sources.add("metadata", text);
-    if parser::parse_file(&mut formula, source, parser::DEFAULT_MAX_DEPTH).is_err() {
+    if parser::parse_file(&mut formula, source, crate::limits::DEFAULT_MAX_DEPTH).is_err() {
         return Vec::new();
     }
     formula.metadata

@@ -12,17 +12,15 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::limits::MAX_MODULES;
 use crate::models;
 use crate::parser;
 use crate::program::read_text_within;
 use crate::syntax::{Formula, SourceId, StatementId, Use, UseTarget};
 
-/// Most modules one program may read.
-const MAX_MODULES: usize = 1000;
-
 /// Where a formula text came from: where its relative imports are looked for.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// A built-in formula: `lib/` for library modules, `` for families.
     Builtin { dir: String },
     /// A file in this directory.
@@ -32,7 +30,7 @@ pub enum Origin {
 impl Origin {
     /// The folder of the file at `path` (the working directory for `-`, `<stdin>` or a name that
     /// is no file).
-    pub fn of_path(path: &str) -> Origin {
+    pub(crate) fn of_path(path: &str) -> Origin {
         let file = Path::new(path);
         if file.is_file() {
             Origin::Directory(file.parent().map(Path::to_path_buf).unwrap_or_default())
@@ -44,7 +42,7 @@ impl Origin {
 
 /// What is read so far.
 #[derive(Default)]
-pub struct Loader {
+pub(crate) struct Loader {
     /// Modules already read (a built-in's `builtin:` name, or a file's canonical path).
     loaded: HashSet<String>,
     /// Modules being read, outermost first: an import cycle is read off it.
@@ -56,7 +54,7 @@ pub struct Loader {
 }
 
 impl Loader {
-    pub fn new(max_depth: usize, max_bytes: usize) -> Loader {
+    pub(crate) fn new(max_depth: usize, max_bytes: usize) -> Loader {
         Loader {
             max_depth,
             max_bytes,
@@ -66,7 +64,7 @@ impl Loader {
 
     /// Parses `source` (from `origin`, known as `key`) with its imports; returns the statements of
     /// the file itself.
-    pub fn parse(
+    pub(crate) fn parse(
         &mut self,
         formula: &mut Formula,
         source: SourceId,

@@ -35,9 +35,7 @@ use crate::syntax::{
 #[grammar = "../grammar/formula.pest"]
 struct Grammar;
 
-/// How deep input may nest by default: deeper than any real formula, shallow enough to parse in a
-/// few hundred megabytes of stack.
-pub const DEFAULT_MAX_DEPTH: usize = 1_000_000;
+pub use crate::limits::DEFAULT_MAX_DEPTH;
 
 /// Stack that pest and the recursive stages use per level of nesting, measured with a margin on
 /// debug builds; deep input is parsed on a stack of `depth * STACK_PER_LEVEL`.

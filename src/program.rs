@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::eval::{Limits, Value};
+use crate::eval::Value;
+use crate::limits::{Limits, DEFAULT_MAX_INPUT_BYTES};
 use crate::models;
 use crate::modules::{Loader, Origin};
 use crate::parser;
@@ -180,7 +181,7 @@ pub struct Program {
 /// Reads a file as UTF-8 text; `-` is standard input. At most the default input limit is read
 /// (`read_text_within` takes another).
 pub fn read_text(path: &str) -> Result<String> {
-    read_text_within(path, crate::eval::DEFAULT_MAX_INPUT_BYTES)
+    read_text_within(path, DEFAULT_MAX_INPUT_BYTES)
 }
 
 /// Reads a file as UTF-8 text, refusing more than `max_bytes` (without reading past them: a
@@ -252,6 +253,26 @@ pub fn load_config(
     };
     let source = sources.add(name, text);
     Ok(Some(Config::parse(sources, source, limits.max_bits)?))
+}
+
+/// Parses `--set NAME=VALUE` assignments into overrides of `formula`, in the order given (a later
+/// one wins), each value a source of its own named `--set NAME`. `eval` and `check` read them here.
+pub(crate) fn parse_sets(formula: &mut Formula, sets: &[String], limits: &Limits) -> Result<()> {
+    for set in sets {
+        let Some((name, value)) = set.split_once('=') else {
+            return Err(Error::SetSyntax { text: set.clone() });
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::SetSyntax { text: set.clone() });
+        }
+        check_size(&format!("--set {name}"), value, limits.max_input_bytes)?;
+        let source = formula
+            .sources
+            .add(format!("--set {name}"), value.to_string());
+        parser::parse_override(formula, source, name, limits.max_depth)?;
+    }
+    Ok(())
 }
 
 /// Refuses a text given directly (`-e`, `--set`, a library caller's text) past `max_bytes`.
@@ -587,20 +608,7 @@ impl Program {
             check_statement_count(formula, max_definitions)?;
         }
 
-        for set in &request.sets {
-            let Some((name, value)) = set.split_once('=') else {
-                return Err(Error::SetSyntax { text: set.clone() });
-            };
-            let name = name.trim();
-            if name.is_empty() {
-                return Err(Error::SetSyntax { text: set.clone() });
-            }
-            check_size(&format!("--set {name}"), value, max_bytes)?;
-            let source = formula
-                .sources
-                .add(format!("--set {name}"), value.to_string());
-            parser::parse_override(formula, source, name, max_depth)?;
-        }
+        parse_sets(formula, &request.sets, &request.limits)?;
 
         let inline = match &request.expression {
             Some(text) => {

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::bind::Scope;
 use crate::error::{Error, Result};
-use crate::eval::{Evaluator, Limits, Value};
+use crate::eval::{Evaluator, Value};
+use crate::limits::{Limits, MAX_SUBMODEL_NESTING};
 use crate::models;
 use crate::number::Number;
 use crate::program::{Program, SubModel};
@@ -21,9 +22,6 @@ thread_local! {
     /// The families being evaluated as sub-models, outermost first.
     static ACTIVE: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
-
-/// Sub-models nest at most this deep (a vision tower inside a multimodal model is two).
-const MAX_NESTING: usize = 16;
 
 /// A family file in `dir`: `FAMILY.formula`, or one whose `@model_types` name `family`.
 fn in_folder(dir: &Path, family: &str) -> Option<PathBuf> {
@@ -49,7 +47,7 @@ fn in_folder(dir: &Path, family: &str) -> Option<PathBuf> {
 /// The value of family `family` (a family name or a `model_type`) on the config object
 /// `config_json` (read from the key `path`), at `target` or the family's default. A program read
 /// from a file looks in that file's folder (`near`) first, as `use` does.
-pub fn evaluate(
+pub(crate) fn evaluate(
     near: Option<&Path>,
     family: &str,
     config_json: String,
@@ -81,7 +79,7 @@ pub fn evaluate(
             .map_or_else(|| family.to_string(), |s| s.to_string_lossy().to_string()),
     };
     let active = ACTIVE.with(|a| a.borrow().clone());
-    if active.contains(&name) || active.len() >= MAX_NESTING {
+    if active.contains(&name) || active.len() >= MAX_SUBMODEL_NESTING {
         let mut cycle = active;
         cycle.push(name);
         return Err(Error::Cycle { span, cycle });

@@ -20,8 +20,7 @@ pub mod compiled;
 
 pub use compiled::Kind;
 
-/// The most points a sweep computes unless told otherwise.
-pub const DEFAULT_MAX_POINTS: u64 = 10_000_000;
+pub use crate::limits::DEFAULT_MAX_POINTS;
 
 /// The values one name takes.
 #[derive(Clone, Debug, PartialEq)]

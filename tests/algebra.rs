@@ -1,4 +1,4 @@
-//! The algebra stage (issue 5): normal forms, equivalence, solving, and the invariants that tie the
+//! The algebra stage (README, "Algebra: expand, equiv"): normal forms, equivalence, solving, and the invariants that tie the
 //! normal form to the evaluator.
 
 use paramcount::algebra::{

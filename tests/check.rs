@@ -338,7 +338,7 @@ fn documents_without_claims() {
         let report = check_text("doc", text, &options).unwrap();
         assert!(report.claims.is_empty(), "{text:?}");
     }
-    // An `-e` that claims nothing is a mistake to report, not an empty report (issue 19).
+    // An `-e` that claims nothing is a mistake to report, not an empty report.
     let error = check_expression("(30522+512+2)*768", &CheckOptions::default())
         .expect_err("an expression without a claim");
     assert!(matches!(error.error, Error::Usage { .. }), "{error:?}");
@@ -769,9 +769,10 @@ fn verdicts(report: &Report) -> Vec<&'static str> {
         .collect()
 }
 
-/// The examples at the top of issue 19, each with the verdict a careful reader gives.
+/// Claims as real posts write them (pasted TeX, units, fused numbers, tables), each with the
+/// verdict a careful reader gives.
 #[test]
-fn the_examples_of_issue_19() {
+fn claims_as_real_posts_write_them() {
     // 32,000 * 4,096 = 131,072,000 (32 * 4096 = 131,072, times 1000).
     assert_eq!(
         verdicts(&scan_text("32,000 * 4,096 = 131,072,000")),

@@ -480,7 +480,7 @@ fn eval_prints_counts_for_people_when_asked() {
     );
 }
 
-// ---- the language of issue 13 through the binary ---------------------------------------------------
+// ---- functions, modules, lists, sums through the binary ---------------------------------------------------
 
 /// A folder of its own for one test's files.
 fn folder(name: &str) -> PathBuf {

@@ -2,7 +2,7 @@
 //! parameters from a config alone, and breakdowns that name routed experts, shared experts, routers,
 //! latent attention projections and the SSM mixer's pieces.
 //!
-//! Expected values: the totals and active counts issue 14 requires (Mixtral-8x7B 46,702,792,704 and
+//! Expected values: the published totals and active counts (Mixtral-8x7B 46,702,792,704 and
 //! 12,879,925,248; DeepSeek-V3 671,026,404,352 and 37,552,282,624), which transformers 5.24.0 also
 //! gives (`tests/fixtures/models/counts-moe.json`), and hand computations written beside the others.
 

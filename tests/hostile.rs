@@ -1,6 +1,6 @@
 //! Hostile input: whatever arrives, a run ends with a value or an error that has a message (exit
 //! 0, 1 or 2 from the binary), never a panic, a signal or a stack overflow; and a limit says which
-//! flag raises it. Random token soups (with unicode) and the big cases of issue 7 go through the
+//! flag raises it. Random token soups (with unicode) and huge or deep inputs go through the
 //! library; a sample of them, and bad files, through the binary. Fuzz findings are kept at the end.
 //!
 //! No test here measures time: a hang shows as a test that does not finish.
@@ -200,7 +200,7 @@ const TOKENS: &[&str] = &[
     "`",
     "<br>",
     "| --- |",
-    // The language of issue 13.
+    // Functions, modules, lists, sums, `%`.
     "fn ",
     "fn f(x) = ",
     "f(",
@@ -848,7 +848,7 @@ mod fuzz_findings {
     }
 }
 
-// ---- the language of issue 13 ---------------------------------------------------------------------
+// ---- functions, modules, lists, sums ---------------------------------------------------------------------
 
 fn file_program(text: &str, limits: Limits) -> Result<Program, paramcount::program::LoadError> {
     Program::load(&Request {

@@ -341,7 +341,7 @@ fn printing_keeps_the_authors_parentheses_and_order() {
     );
 }
 
-// ---- functions, modules, lists, sums, `%` (issue 13) ---------------------------------------------------
+// ---- functions, modules, lists, sums, `%` ---------------------------------------------------
 
 /// The derivation of a formula file in `style`.
 fn file_derivation(text: &str, style: Style) -> String {

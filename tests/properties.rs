@@ -166,7 +166,7 @@ proptest! {
     }
 }
 
-// ---- functions, sums and lists (issue 13) --------------------------------------------------------------
+// ---- functions, sums and lists --------------------------------------------------------------
 
 /// The value of a formula file's target with `sets`.
 fn file_value(text: &str, sets: Vec<String>) -> Program {

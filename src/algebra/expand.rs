@@ -25,7 +25,8 @@ use crate::algebra::{Assumption, Bindings, Options, Unknown};
 use crate::bind::{Resolution, Scope};
 use crate::config::Lookup;
 use crate::error::Error;
-use crate::eval::{Evaluator, Limits, Value};
+use crate::eval::{Evaluator, Value};
+use crate::limits::Limits;
 use crate::number::{ArithmeticError, Number};
 use crate::parser::{RED_ZONE, STACK_SEGMENT};
 use crate::syntax::{

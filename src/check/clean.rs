@@ -15,7 +15,7 @@ use std::collections::{HashMap, HashSet};
 
 /// A unit written after a number: `M` in `110M`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unit {
+pub(super) struct Unit {
     /// As written: `M`, `billion`, `亿`.
     pub name: &'static str,
     /// The unit is `10^decimal_power`.
@@ -24,7 +24,7 @@ pub struct Unit {
     pub binary_power: Option<u32>,
 }
 
-pub const UNITS: &[Unit] = &[
+pub(super) const UNITS: &[Unit] = &[
     unit("trillion", 12, None),
     unit("billion", 9, None),
     unit("million", 6, None),
@@ -54,13 +54,13 @@ const fn unit(name: &'static str, decimal_power: i32, binary_power: Option<u32>)
 const PERCENT: &[Unit] = &[unit("%", -2, None), unit("％", -2, None)];
 
 /// The unit whose name is `name`, if any.
-pub fn unit_named(name: &str) -> Option<Unit> {
+pub(super) fn unit_named(name: &str) -> Option<Unit> {
     UNITS.iter().find(|u| u.name == name).copied()
 }
 
 /// A number written as an approximation: after `≈`, with a unit, or rounded to thousands.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Approximation {
+pub(super) struct Approximation {
     /// The number as written, with its unit: `110M`, `6.7 billion`, `108,900,000`.
     pub written: String,
     pub unit: Option<Unit>,
@@ -70,7 +70,7 @@ pub struct Approximation {
 
 /// Text ready for the grammar, byte for byte aligned with the original.
 #[derive(Clone, Debug)]
-pub struct Cleaned {
+pub(super) struct Cleaned {
     pub text: String,
     /// Approximate numbers, by the byte offset where the number starts.
     pub approximations: HashMap<usize, Approximation>,
@@ -134,7 +134,7 @@ fn previous_visible(text: &str, at: usize) -> Option<char> {
 }
 
 /// Cleans a document or an `-e` expression.
-pub fn clean(text: &str) -> Cleaned {
+pub(super) fn clean(text: &str) -> Cleaned {
     let mut approximate_equals = HashSet::new();
     let mut padding = vec![false; text.len()];
     let original = text;
@@ -1024,7 +1024,7 @@ fn is_prose(inner: &str) -> bool {
 
 /// A unit after a number that ends at `at`: glued or after spaces of padding and at most one
 /// real space (`110M`, `6.7 billion`, `7\mathrm{B}`). Returns the unit and where it starts and ends.
-pub fn unit_after(text: &str, padding: &[bool], at: usize) -> Option<(Unit, usize, usize)> {
+pub(super) fn unit_after(text: &str, padding: &[bool], at: usize) -> Option<(Unit, usize, usize)> {
     let start = skip_gap(text, padding, at)?;
     let rest = text.get(start..)?;
     let unit = UNITS.iter().find(|u| {
@@ -1338,7 +1338,7 @@ fn skip_spaces(text: &str, mut at: usize) -> usize {
 }
 
 /// For `-e`: words after the last claimed number (`个`, `params`) are not part of the formula.
-pub fn drop_trailing_words(cleaned: &mut Cleaned) {
+pub(super) fn drop_trailing_words(cleaned: &mut Cleaned) {
     let Some(&end) = cleaned.claim_ends.iter().max() else {
         return;
     };

@@ -21,7 +21,7 @@ use crate::syntax::{BinaryOp, ExprId, ExprKind, Formula, StatementKind, UnaryOp}
 
 /// One formula found in a document.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Fragment {
+pub(super) struct Fragment {
     pub range: Range<usize>,
     /// Whether its `=` links are claims; a bare binding (`H = 768`) or a chain of names only
     /// defines names.
@@ -56,7 +56,7 @@ const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
 
 /// Joins a line that begins with `=` to the line before it, so that an article's
 /// `total = a + b` / `      = 108890112` layout reads as one chain. Bytes keep their places.
-pub fn join_continuations(text: &str) -> String {
+pub(super) fn join_continuations(text: &str) -> String {
     let mut bytes = text.as_bytes().to_vec();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -305,7 +305,7 @@ fn split_unmatched(piece: Vec<Token>) -> Vec<Vec<Token>> {
 }
 
 /// Finds the formulas of a (cleaned, joined) document.
-pub fn fragments(
+pub(super) fn fragments(
     text: &str,
     padding: &[bool],
     code: &[bool],
@@ -404,7 +404,7 @@ fn accept(
 
 /// A number on its own (perhaps signed or in brackets, or in scientific notation such as
 /// `1.74 × 10^11`): what a claim states.
-pub fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
+pub(super) fn is_bare_number(formula: &Formula, mut id: ExprId) -> bool {
     loop {
         match formula.kind(id) {
             ExprKind::Number { .. } => return true,
@@ -440,7 +440,7 @@ fn has_operator(formula: &Formula, mut id: ExprId) -> bool {
 
 /// The text the grammar reads for a document: its formulas in place, everything else blank, and a
 /// `;` after a formula that shares its line with the next.
-pub fn combine(text: &str, fragments: &[Fragment]) -> String {
+pub(super) fn combine(text: &str, fragments: &[Fragment]) -> String {
     let source = text.as_bytes();
     let mut bytes: Vec<u8> = source
         .iter()

@@ -1,17 +1,18 @@
 //! The formula a check works on: every input parsed into one `Formula` (or one per scanned
 //! document), with the config and the `--set` overrides bound as `eval` binds them, and a way to
-//! change it for a moment and evaluate again (a literal replaced, a name overridden, a node
-//! zeroed), which is how the diagnoses test their explanations exactly.
+//! change it for a moment and evaluate again (`Workspace::what_if`: a literal replaced, a name
+//! overridden, a node zeroed), which is how the diagnoses test their explanations exactly.
 
 use std::collections::{HashMap, HashSet};
 
 use crate::bind::Scope;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::eval::{Evaluator, Limits, Value};
+use crate::eval::{Evaluator, Value};
+use crate::limits::Limits;
 use crate::number::Number;
 use crate::parser;
-use crate::program::{check_size, check_statement_count, load_config, LoadError};
+use crate::program::{check_size, check_statement_count, load_config, parse_sets, LoadError};
 use crate::syntax::{
     self, BinaryOp, ExprId, Formula, Node, SourceId, Sources, Span, StatementId, StatementKind,
     UnaryOp,
@@ -23,14 +24,25 @@ use super::report::Location;
 use super::scan::{self, Fragment};
 use super::{CheckInput, CheckOptions};
 
+/// One change a "what if" makes to the formula for a moment.
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Change<'a> {
+    /// A node (a literal, a term) read as this exact number.
+    Number(ExprId, &'a Number),
+    /// A literal read as the product of these pieces (a fused number read apart).
+    Product(ExprId, &'a [String]),
+    /// A name overridden with this number, as `--set NAME=VALUE` would (the span is shown for it).
+    Set(&'a str, Span, &'a Number),
+}
+
 /// A point to roll the formula back to.
 #[derive(Clone, Copy, Debug)]
-pub struct Mark {
+struct Mark {
     formula: syntax::Mark,
     undo: usize,
 }
 
-pub struct Workspace {
+pub(super) struct Workspace {
     pub formula: Formula,
     pub config: Option<Config>,
     pub limits: Limits,
@@ -55,7 +67,10 @@ pub struct Workspace {
 
 impl Workspace {
     /// Parses `inputs` into one formula, with the config and `--set` of `options`.
-    pub fn build(inputs: &[&CheckInput], options: &CheckOptions) -> Result<Workspace, LoadError> {
+    pub(super) fn build(
+        inputs: &[&CheckInput],
+        options: &CheckOptions,
+    ) -> Result<Workspace, LoadError> {
         let mut workspace = Workspace {
             formula: Formula::new(),
             config: None,
@@ -160,20 +175,7 @@ impl Workspace {
                 }
             }
         }
-        for set in &options.sets {
-            let Some((name, value)) = set.split_once('=') else {
-                return Err(Error::SetSyntax { text: set.clone() });
-            };
-            let name = name.trim();
-            if name.is_empty() {
-                return Err(Error::SetSyntax { text: set.clone() });
-            }
-            let source = self
-                .formula
-                .sources
-                .add(format!("--set {name}"), value.to_string());
-            parser::parse_override(&mut self.formula, source, name, max_depth)?;
-        }
+        parse_sets(&mut self.formula, &options.sets, &options.limits)?;
         self.config = load_config(
             &mut self.formula.sources,
             options.config.as_deref(),
@@ -287,13 +289,13 @@ impl Workspace {
     }
 
     /// The memory size claimed at a number (`54MB`), as written.
-    pub fn memory(&self, literal: ExprId) -> Option<&String> {
+    pub(super) fn memory(&self, literal: ExprId) -> Option<&String> {
         let span = self.formula.expr(literal).span;
         self.memory.get(&(span.source, span.start as usize))
     }
 
     /// The approximation written at any number, claimed or not.
-    pub fn approximation_at(&self, span: Span) -> Option<&Approximation> {
+    pub(super) fn approximation_at(&self, span: Span) -> Option<&Approximation> {
         self.approximations.get(&(span.source, span.start as usize))
     }
 
@@ -392,12 +394,12 @@ impl Workspace {
     }
 
     /// The approximation written at a claimed number, if it was written as one.
-    pub fn approximation(&self, literal: ExprId) -> Option<&Approximation> {
+    pub(super) fn approximation(&self, literal: ExprId) -> Option<&Approximation> {
         let span = self.formula.expr(literal).span;
         self.approximations.get(&(span.source, span.start as usize))
     }
 
-    pub fn location(&self, span: Span) -> Location {
+    pub(super) fn location(&self, span: Span) -> Location {
         let (line, column) = self.formula.sources.line_column(span);
         Location {
             source: self.formula.sources.get(span.source).name.clone(),
@@ -407,7 +409,7 @@ impl Workspace {
     }
 
     /// The text the grammar read for a source.
-    pub fn parsed_text(&self, source: SourceId) -> &str {
+    pub(super) fn parsed_text(&self, source: SourceId) -> &str {
         self.parsed
             .get(&source)
             .map(String::as_str)
@@ -415,13 +417,13 @@ impl Workspace {
     }
 
     /// What a span says, as the grammar read it, with runs of whitespace collapsed.
-    pub fn display(&self, span: Span) -> String {
+    pub(super) fn display(&self, span: Span) -> String {
         self.display_with(span, &[])
     }
 
     /// Like `display`, with some spans (inside `span`) read differently. Padding left by markup
     /// is skipped, and a claimed number's grouping shows as written (`108,890,112`).
-    pub fn display_with(&self, span: Span, replacements: &[(Span, String)]) -> String {
+    pub(super) fn display_with(&self, span: Span, replacements: &[(Span, String)]) -> String {
         let text = self.parsed_text(span.source);
         let original = self.formula.sources.get(span.source).text.as_bytes();
         let padding = self.padding.get(&span.source);
@@ -460,13 +462,60 @@ impl Workspace {
     }
 
     /// Evaluates one link of a statement on the formula as it is now.
-    pub fn evaluate(&self, link: ExprId, within: StatementId) -> Result<Value> {
+    pub(super) fn evaluate(&self, link: ExprId, within: StatementId) -> Result<Value> {
         let scope = Scope::new(&self.formula, self.config.as_ref(), self.limits.max_bits);
         let mut evaluator = Evaluator::new(&scope, self.limits);
         evaluator.expr(link, within)
     }
 
-    pub fn mark(&self) -> Mark {
+    /// Runs `f` on the formula with `changes` made, then undoes them, whatever `f` found: the
+    /// one way the diagnoses and the rounding judge ask "what if this literal were X". The tree is
+    /// edited in place (a few nodes swapped, new nodes appended) rather than copied, because a
+    /// diagnosis tries hundreds of changes on formulas of up to a hundred thousand nodes; calls
+    /// nest (a repair, then the diagnoses of the repaired formula).
+    pub(super) fn what_if<T>(
+        &mut self,
+        changes: &[Change<'_>],
+        f: impl FnOnce(&mut Workspace) -> T,
+    ) -> T {
+        let mark = self.mark();
+        for change in changes {
+            match *change {
+                Change::Number(id, n) => {
+                    let span = self.formula.expr(id).span;
+                    let node = self.number_kind(n, span);
+                    self.replace(id, node);
+                }
+                Change::Product(id, pieces) => {
+                    let span = self.formula.expr(id).span;
+                    if let Some(node) = self.product_kind(pieces, span) {
+                        self.replace(id, node);
+                    }
+                }
+                Change::Set(name, span, n) => self.push_override(name, n, span),
+            }
+        }
+        let found = f(self);
+        self.rollback(mark);
+        found
+    }
+
+    /// The number `link` evaluates to with `changes` made, if it evaluates to one.
+    pub(super) fn number_if(
+        &mut self,
+        changes: &[Change<'_>],
+        link: ExprId,
+        within: StatementId,
+    ) -> Option<Number> {
+        self.what_if(changes, |workspace| {
+            match workspace.evaluate(link, within) {
+                Ok(Value::Number(n)) => Some(n),
+                _ => None,
+            }
+        })
+    }
+
+    fn mark(&self) -> Mark {
         Mark {
             formula: self.formula.mark(),
             undo: self.undo.len(),
@@ -474,7 +523,7 @@ impl Workspace {
     }
 
     /// Undoes every change made since `mark`.
-    pub fn rollback(&mut self, mark: Mark) {
+    fn rollback(&mut self, mark: Mark) {
         while self.undo.len() > mark.undo {
             if let Some((id, node)) = self.undo.pop() {
                 if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
@@ -486,7 +535,7 @@ impl Workspace {
     }
 
     /// Makes node `id` something else until the next rollback.
-    pub fn replace(&mut self, id: ExprId, node: Node) {
+    fn replace(&mut self, id: ExprId, node: Node) {
         if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
             let old = std::mem::replace(&mut expr.node, node);
             self.undo.push((id, old));
@@ -494,12 +543,12 @@ impl Workspace {
     }
 
     /// A node holding the exact number `n` (a fraction as a division, a negative as a negation).
-    pub fn number_node(&mut self, n: &Number, span: Span) -> ExprId {
+    fn number_node(&mut self, n: &Number, span: Span) -> ExprId {
         let node = self.number_kind(n, span);
         self.formula.push_expr(node, span)
     }
 
-    pub fn number_kind(&mut self, n: &Number, span: Span) -> Node {
+    fn number_kind(&mut self, n: &Number, span: Span) -> Node {
         if n.is_negative() {
             let magnitude = self.number_node(&n.neg(), span);
             return Node::Unary(UnaryOp::Neg, magnitude);
@@ -514,7 +563,7 @@ impl Workspace {
     }
 
     /// The product `pieces[0]*pieces[1]*...` as a node kind, for a fused literal read apart.
-    pub fn product_kind(&mut self, pieces: &[String], span: Span) -> Option<Node> {
+    fn product_kind(&mut self, pieces: &[String], span: Span) -> Option<Node> {
         let mut ids = pieces.iter().map(|p| {
             let node = self.formula.number_node(p);
             self.formula.push_expr(node, span)
@@ -532,7 +581,7 @@ impl Workspace {
     }
 
     /// Overrides `name` with `n` until the next rollback, as `--set name=n` would.
-    pub fn push_override(&mut self, name: &str, n: &Number, span: Span) {
+    fn push_override(&mut self, name: &str, n: &Number, span: Span) {
         let value = self.number_node(n, span);
         self.formula.push_statement(
             StatementKind::Override {

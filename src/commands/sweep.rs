@@ -8,8 +8,9 @@ use serde_json::json;
 
 use paramcount::eval::Value;
 use paramcount::humanize::{self, NumberStyle};
+use paramcount::limits::DEFAULT_MAX_POINTS;
 use paramcount::number::Number;
-use paramcount::sweep::{self, Axis, Kind, Row, DEFAULT_MAX_POINTS};
+use paramcount::sweep::{self, Axis, Kind, Row};
 use paramcount::syntax::Sources;
 use paramcount::Error;
 

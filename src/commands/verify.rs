@@ -4,12 +4,12 @@ use clap::Args;
 use serde_json::json;
 
 use paramcount::checkpoint::{shape_text, Checkpoint};
-use paramcount::eval::Limits;
 use paramcount::number::Number;
 use paramcount::program::{FormulaSource, Program, Request};
 use paramcount::syntax::Sources;
 use paramcount::verify::{verify, Verification};
 use paramcount::Error;
+use paramcount::Limits;
 
 use super::{columns, csv_row, grouped, print, Format};
 

@@ -15,7 +15,7 @@
 
 use super::fast::{self, GiveUp};
 use super::{Build, Infix};
-use crate::eval::Limits;
+use crate::limits::Limits;
 use crate::number::Number;
 use crate::syntax::{BinaryOp, SourceId, Span, UnaryOp};
 
