@@ -9,7 +9,7 @@
 # usage: scripts/mutants.sh [core|rest|FILE...]        (default: core)
 #   SHARD=k/n   run one deterministic slice (every n-th mutant from the k-th, round robin)
 #   JOBS=1      parallel builds (each needs its own copy of the tree)
-#   TIMEOUT=300 seconds a test run may take before the mutant counts as a timeout
+#   TIMEOUT=150 seconds a test run may take before the mutant counts as a timeout
 # Results go to mutants.out/NAME/mutants.out/ (gitignored): caught.txt, missed.txt, timeout.txt,
 # unviable.txt, outcomes.json. `ITERATE=1` reruns only what the last run of NAME did not catch.
 set -euo pipefail
@@ -42,7 +42,10 @@ done
 # number.rs, parser.rs, eval.rs and printer.rs among them) and the integration tests of the
 # language through the library. The command-line goldens (tests/cli.rs, a minute a run) are left
 # out, so a printer mutant only they catch counts as missed here.
-tests=(--lib --test language --test fold --test properties)
+# Given as cargo arguments, not after `--`, so that the build of each mutant builds only these
+# (after `--` they reach `cargo test` alone, and the build step builds every test target).
+tests=(--cargo-arg=--lib --cargo-arg=--test=language --cargo-arg=--test=fold
+    --cargo-arg=--test=properties)
 
 # One target directory for every mutant, kept between runs: a copy of target/ (made with its
 # times, so the dependencies stay fresh) rather than cargo-mutants' copy, whose new times make
@@ -53,7 +56,7 @@ if [[ ! -d $CARGO_TARGET_DIR/debug && -d target/debug ]]; then
     cp -a target/debug "$CARGO_TARGET_DIR/"
 fi
 
-options=(--no-shuffle --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-300}" --build-timeout 1800
+options=(--no-shuffle --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-150}" --build-timeout 1800
     --cargo-arg=--config=profile.dev.package.paramcount.debug=0
     -o "mutants.out/$name")
 if [[ -n ${SHARD:-} ]]; then
@@ -64,4 +67,4 @@ if [[ -n ${ITERATE:-} ]]; then
 fi
 
 mkdir -p "mutants.out/$name"
-cargo mutants "${filters[@]}" "${options[@]}" -- "${tests[@]}"
+cargo mutants "${filters[@]}" "${options[@]}" "${tests[@]}"

@@ -1304,6 +1304,8 @@ mod edges {
         assert_eq!(value("xs = [5,] \"one\"\ntotal = xs[0]\n"), "5");
         assert_eq!(value("total = [1+2]*3 \"a bracket\"\n"), "9");
         assert_eq!(value("total = sum(i in 1..3, i) \"six\"\n"), "6");
+        // A file that ends with an expression: its value is the target, 2*3.
+        assert_eq!(value("let H = 2\nH*3 \"six\"\n"), "6");
     }
 
     #[test]

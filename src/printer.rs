@@ -859,6 +859,24 @@ mod edges {
         );
         // Digits are grouped in LaTeX by `\,`: 1,234 * 2 = 2,468.
         assert_eq!(latex("total = 1234*2\n"), "1\\,234 \\times 2 = 2\\,468");
+
+        // A sum's variable keeps its name; a name of more than one letter is upright, its
+        // underscore escaped. 1+2 + 1+2 = 6.
+        assert_eq!(
+            latex("total = sum(i in 1..2, i) + sum(d_l in 1..2, d_l)\n"),
+            "sum(i in 1..2, i)+sum(\\mathrm{d\\_l} in 1..2, \\mathrm{d\\_l}) = 6"
+        );
+    }
+
+    #[test]
+    fn json_substitutes_an_index_by_the_item() {
+        // xs[1] is the second item, 2: 4*3 + 2*2 = 16.
+        let text = "let H = 4\nlet W = 3\nxs = [1, 2, 3]\ntotal = H*W + xs[1]*2\n";
+        let json: serde_json::Value =
+            serde_json::from_str(&derive(text, Style::Json)).expect("json");
+        assert_eq!(json["substituted"], "4*3+2*2");
+        assert_eq!(json["symbolic"], "H*W+xs[1]*2");
+        assert_eq!(json["value"], "16");
     }
 
     #[test]
