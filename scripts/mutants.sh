@@ -11,7 +11,8 @@
 #   JOBS=1      parallel builds (each needs its own copy of the tree)
 #   TIMEOUT=150 seconds a test run may take before the mutant counts as a timeout
 # Results go to mutants.out/NAME/mutants.out/ (gitignored): caught.txt, missed.txt, timeout.txt,
-# unviable.txt, outcomes.json. `ITERATE=1` reruns only what the last run of NAME did not catch.
+# unviable.txt, outcomes.json. `ITERATE=1` reruns only what the last run of NAME did not catch
+# (with SHARD it slices what is left, a different sample from the first run's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
