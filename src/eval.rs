@@ -1278,3 +1278,265 @@ pub(crate) fn cycle_error(
         cycle,
     }
 }
+
+/// Edges of evaluation that mutation testing found unguarded (`tests/MUTANTS.md`), through the
+/// same entry points the command line uses. Expected values by hand.
+#[cfg(test)]
+mod edges {
+    use super::{ClaimOutcome, Limits, Value};
+    use crate::number::Number;
+    use crate::program::{ConfigText, FormulaSource, Program, Request};
+    use crate::syntax::{ExprId, StatementId};
+    use crate::{evaluate, Error};
+
+    fn request(formula: Option<&str>, expression: Option<&str>, config: Option<&str>) -> Request {
+        Request {
+            formula: formula.map(|text| FormulaSource::Text {
+                name: "test.formula".into(),
+                text: text.into(),
+            }),
+            expression: expression.map(Into::into),
+            config_text: config.map(|text| ConfigText {
+                name: "config.json".into(),
+                text: text.into(),
+            }),
+            ..Request::default()
+        }
+    }
+
+    fn run(request: &Request) -> Result<String, Error> {
+        let program = Program::load(request)?;
+        Ok(evaluate(&program)?.value.to_string())
+    }
+
+    fn value(expression: &str) -> String {
+        run(&request(None, Some(expression), None))
+            .unwrap_or_else(|e| panic!("`{expression}` failed: {e}"))
+    }
+
+    fn error(request: &Request) -> Error {
+        match run(request) {
+            Ok(v) => panic!("gave {v}, expected an error"),
+            Err(e) => e,
+        }
+    }
+
+    fn with_sum_terms(expression: &str, max_sum_terms: u64) -> Result<String, Error> {
+        let mut request = request(None, Some(expression), None);
+        request.limits = Limits {
+            max_sum_terms,
+            ..Limits::default()
+        };
+        run(&request)
+    }
+
+    #[test]
+    fn lists_print_with_a_separator_between_items_only() {
+        assert_eq!(value("[1, 2, 3]"), "[1, 2, 3]");
+        // `[7]` is a bracket; `[7,]` a list of one.
+        assert_eq!(value("[7,]"), "[7]");
+        assert_eq!(value("[[1, 2], [], true]"), "[[1, 2], [], true]");
+    }
+
+    #[test]
+    fn values_describe_themselves_for_messages() {
+        let one = Value::Number(Number::from_i64(1));
+        assert_eq!(one.describe(), "the number 1");
+        assert_eq!(Value::Bool(true).describe(), "the boolean true");
+        assert_eq!(Value::Str("a".into()).describe(), "the string \"a\"");
+        assert_eq!(
+            Value::List(vec![one.clone()]).describe(),
+            "a list of 1 element"
+        );
+        assert_eq!(
+            Value::List(vec![one.clone(), one.clone()]).describe(),
+            "a list of 2 elements"
+        );
+        assert_eq!(one.as_number(), Some(&Number::from_i64(1)));
+        assert_eq!(Value::Bool(true).as_number(), None);
+    }
+
+    #[test]
+    fn a_claim_holds_when_both_sides_are_equal() {
+        let outcome = |a: i64, b: i64| ClaimOutcome {
+            statement: StatementId(0),
+            claimed: ExprId(0),
+            computed: ExprId(0),
+            outcome: Ok((
+                Value::Number(Number::from_i64(a)),
+                Value::Number(Number::from_i64(b)),
+            )),
+        };
+        assert_eq!(outcome(2, 2).holds(), Some(true));
+        assert_eq!(outcome(2, 3).holds(), Some(false));
+    }
+
+    #[test]
+    fn comparisons_on_each_side_of_equality() {
+        // (operator, 1 ? 2, 2 ? 2, 3 ? 2)
+        let table = [
+            ("==", "false", "true", "false"),
+            ("!=", "true", "false", "true"),
+            ("<", "true", "false", "false"),
+            ("<=", "true", "true", "false"),
+            (">", "false", "false", "true"),
+            (">=", "false", "true", "true"),
+        ];
+        for (op, less, equal, greater) in table {
+            assert_eq!(value(&format!("1 {op} 2")), less, "1 {op} 2");
+            assert_eq!(value(&format!("2 {op} 2")), equal, "2 {op} 2");
+            assert_eq!(value(&format!("3 {op} 2")), greater, "3 {op} 2");
+        }
+        assert_eq!(value("true == true"), "true");
+        assert_eq!(value("true != false"), "true");
+        assert_eq!(value("\"a\" == \"a\""), "true");
+    }
+
+    #[test]
+    fn and_or_decide_on_the_left_when_they_can() {
+        // The right side would divide by zero: it is not evaluated.
+        assert_eq!(value("false and 1/0 == 1"), "false");
+        assert_eq!(value("true or 1/0 == 1"), "true");
+        assert_eq!(value("true and false"), "false");
+        assert_eq!(value("true and true"), "true");
+        assert_eq!(value("false or true"), "true");
+        assert_eq!(value("false or false"), "false");
+        assert_eq!(value("not false"), "true");
+    }
+
+    #[test]
+    fn indices_run_from_zero_to_one_less_than_the_length() {
+        let at = |index: &str| {
+            let text = format!("xs = [10, 20, 30]\nnone = []\ntotal = {index}\n");
+            run(&request(Some(&text), None, None))
+        };
+        assert_eq!(at("xs[0]").unwrap(), "10");
+        assert_eq!(at("xs[2]").unwrap(), "30");
+        for bad in ["xs[3]", "xs[-1]", "none[0]"] {
+            let e = at(bad).unwrap_err();
+            assert!(e.to_string().contains("out of range"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn list_functions() {
+        assert_eq!(value("len([4, 5])"), "2");
+        assert_eq!(value("count([1, 2, 1, 1], 1)"), "3");
+        assert_eq!(value("contains([1, 2], 2)"), "true");
+        assert_eq!(value("sum([1/2, 1/3])"), "5/6");
+        assert_eq!(value("min(1/2, 1/3)"), "1/3");
+        assert_eq!(value("max(-1, -2)"), "-1");
+    }
+
+    #[test]
+    fn sums_count_their_terms_against_the_limit() {
+        // 1..3 has 3 terms: allowed at a limit of 3, refused at 2, whether or not i is used.
+        assert_eq!(with_sum_terms("sum(i in 1..3, i)", 3).unwrap(), "6");
+        assert!(with_sum_terms("sum(i in 1..3, i)", 2).is_err());
+        assert_eq!(with_sum_terms("sum(i in 1..3, 5)", 3).unwrap(), "15");
+        assert!(with_sum_terms("sum(i in 1..3, 5)", 2).is_err());
+        // Two sums of 1 and 2 terms: 3 in all, exactly the limit; a third term passes it.
+        assert_eq!(
+            with_sum_terms("sum(i in 1..1, i) + sum(j in 1..2, j)", 3).unwrap(),
+            "4"
+        );
+        let e = with_sum_terms("sum(i in 1..2, i) + sum(j in 1..2, j)", 3).unwrap_err();
+        assert!(e.to_string().contains("in all"), "{e}");
+        // 1..1 is one term; 1..0 none.
+        assert_eq!(value("sum(i in 1..1, i)"), "1");
+        assert_eq!(value("sum(i in 1..0, 7)"), "0");
+        // A bound that is not a whole number.
+        assert!(run(&request(None, Some("sum(i in 1..5/2, i)"), None)).is_err());
+    }
+
+    #[test]
+    fn a_function_called_in_a_sum_sees_each_value_of_the_variable() {
+        // 1^2 + 2^2 + 3^2 = 14; with a stale memo of f(i) it would be 3 * 1.
+        let text = "fn sq(x) = x*x\ntotal = sum(i in 1..3, sq(i))\n";
+        assert_eq!(run(&request(Some(text), None, None)).unwrap(), "14");
+        // A part that calls the function, used inside the sum: (1+9) + (4+9) = 23.
+        let text = "fn sq(x) = x*x\nnine = sq(3)\ntotal = sum(i in 1..2, sq(i) + nine)\n";
+        assert_eq!(run(&request(Some(text), None, None)).unwrap(), "23");
+    }
+
+    #[test]
+    fn signs_and_not_need_their_types() {
+        assert_eq!(value("-(3)"), "-3");
+        assert_eq!(value("+(3)"), "3");
+        assert!(matches!(
+            error(&request(None, Some("not 1"), None)),
+            Error::Type { .. }
+        ));
+        assert!(matches!(
+            error(&request(None, Some("-true"), None)),
+            Error::Type { .. }
+        ));
+    }
+
+    #[test]
+    fn config_sizes_must_be_positive_whole_numbers() {
+        let problem = |config: &str, expression: &str| match error(&request(
+            None,
+            Some(expression),
+            Some(config),
+        )) {
+            Error::ConfigSize { key, problem, .. } => format!("{key}: {problem}"),
+            other => panic!("expected a size error, got {other:?}"),
+        };
+        assert_eq!(
+            problem(r#"{"n_layer": -2}"#, "n_layer"),
+            "n_layer: negative"
+        );
+        assert_eq!(problem(r#"{"n_layer": 0}"#, "n_layer"), "n_layer: zero");
+        assert_eq!(
+            problem(r#"{"hidden_size": 1.5}"#, "hidden_size"),
+            "hidden_size: not a whole number"
+        );
+        assert_eq!(
+            problem(
+                r#"{"text_config": {"hidden_size": 0}}"#,
+                "text_config.hidden_size"
+            ),
+            "text_config.hidden_size: zero"
+        );
+        // Not a size: any number will do.
+        let ok = request(None, Some("dropout * 2"), Some(r#"{"dropout": -0.5}"#));
+        assert_eq!(run(&ok).unwrap(), "-1");
+        let ok = request(None, Some("n_layer"), Some(r#"{"n_layer": 12}"#));
+        assert_eq!(run(&ok).unwrap(), "12");
+    }
+
+    #[test]
+    fn a_wrong_type_from_the_config_names_its_key() {
+        let key = |formula: Option<&str>, expression: Option<&str>, config: &str| match error(
+            &request(formula, expression, Some(config)),
+        ) {
+            Error::ConfigType { key, .. } => key,
+            other => panic!("expected a config type error, got {other:?}"),
+        };
+        let config = r#"{"hidden_size": true, "n_embd": "wide"}"#;
+        assert_eq!(key(None, Some("hidden_size * 2"), config), "hidden_size");
+        assert_eq!(key(None, Some("(hidden_size) * 2"), config), "hidden_size");
+        // Through a definition and its alternatives: the alternative taken is the culprit.
+        let text = "H = d_model | n_embd\ntotal = H * 2\n";
+        assert_eq!(key(Some(text), None, config), "n_embd");
+        // A wrong type written in the formula is the formula's.
+        assert!(matches!(
+            error(&request(None, Some("true * 2"), Some(config))),
+            Error::Type { .. }
+        ));
+    }
+
+    #[test]
+    fn config_lists_are_values_unless_they_hold_null() {
+        let config = r#"{"xs": [1, 2, 3], "bad": [1, null]}"#;
+        assert_eq!(
+            run(&request(None, Some("sum(xs)"), Some(config))).unwrap(),
+            "6"
+        );
+        assert!(matches!(
+            error(&request(None, Some("len(bad)"), Some(config))),
+            Error::ConfigValue { .. }
+        ));
+    }
+}

@@ -714,3 +714,321 @@ mod tests {
         );
     }
 }
+
+/// Edges that mutation testing found unguarded (`tests/MUTANTS.md`): every limit at its exact
+/// boundary, every representation on each side of an operation. Expected values by hand.
+#[cfg(test)]
+mod edges {
+    use super::*;
+
+    const LIMIT: u64 = 1 << 24;
+
+    fn n(v: i64) -> Number {
+        Number::from_i64(v)
+    }
+
+    fn frac(numer: i64, denom: i64) -> Number {
+        n(numer).div(&n(denom), LIMIT).expect("a small fraction")
+    }
+
+    /// 2^k, a big integer for k >= 63.
+    fn two_to(k: i64) -> Number {
+        n(2).pow(&n(k), LIMIT).expect("a power of two")
+    }
+
+    fn too_large(bits: u64, limit: u64) -> Result<Number, ArithmeticError> {
+        Err(ArithmeticError::TooLarge { bits, limit })
+    }
+
+    fn fraction_too_large(bits: u64, limit: u64) -> Result<Number, ArithmeticError> {
+        Err(ArithmeticError::FractionTooLarge { bits, limit })
+    }
+
+    #[test]
+    fn the_fraction_limit_is_a_share_of_the_bit_limit_with_a_floor() {
+        // 2^24 / 64 = 262,144, above the 4,096 floor.
+        assert_eq!(fraction_limit(1 << 24), 262_144);
+        // 100,000 / 64 = 1,562: the floor, 4,096, wins.
+        assert_eq!(fraction_limit(100_000), 4096);
+        // Below the floor the whole limit is allowed.
+        assert_eq!(fraction_limit(1000), 1000);
+    }
+
+    #[test]
+    fn limits_allow_their_exact_value_and_refuse_one_bit_more() {
+        assert_eq!(check(64, 64), Ok(()));
+        assert_eq!(
+            check(65, 64),
+            Err(ArithmeticError::TooLarge {
+                bits: 65,
+                limit: 64
+            })
+        );
+        assert_eq!(check_fraction(1000, 1000), Ok(()));
+        assert_eq!(
+            check_fraction(1001, 1000),
+            Err(ArithmeticError::FractionTooLarge {
+                bits: 1001,
+                limit: 1000
+            })
+        );
+    }
+
+    #[test]
+    fn exponents_are_limited_in_magnitude_except_for_zero_and_one() {
+        let exponent_error = |exponent: &str, limit| {
+            Err(ArithmeticError::ExponentTooLarge {
+                exponent: exponent.to_string(),
+                limit,
+            })
+        };
+        assert_eq!(check_exponent(&n(2), &n(10), 10), Ok(()));
+        assert_eq!(check_exponent(&n(2), &n(-10), 10), Ok(()));
+        assert_eq!(check_exponent(&n(2), &n(11), 10), exponent_error("11", 10));
+        assert_eq!(
+            check_exponent(&n(2), &n(-11), 10),
+            exponent_error("-11", 10)
+        );
+        for base in [-1, 0, 1] {
+            assert_eq!(check_exponent(&n(base), &n(1_000_000), 10), Ok(()));
+        }
+        // 2^63 = 9223372036854775808 is a big integer that still fits a u64.
+        let big = two_to(63);
+        assert_eq!(check_exponent(&n(2), &big, u64::MAX), Ok(()));
+        assert_eq!(
+            check_exponent(&n(2), &big, 10),
+            exponent_error("9223372036854775808", 10)
+        );
+        // Thirty digits are written out; thirty-one are counted (10^30 has 31 digits).
+        let ten = n(10);
+        let e29 = ten.pow(&n(29), LIMIT).unwrap();
+        let e30 = ten.pow(&n(30), LIMIT).unwrap();
+        assert_eq!(
+            check_exponent(&n(2), &e29, 10),
+            exponent_error("100000000000000000000000000000", 10)
+        );
+        assert_eq!(
+            check_exponent(&n(2), &e30, 10),
+            exponent_error("of 31 digits", 10)
+        );
+        assert_eq!(
+            check_exponent(&n(2), &e30.neg(), 10),
+            exponent_error("of 31 digits", 10)
+        );
+    }
+
+    #[test]
+    fn predicates_and_conversions_by_representation() {
+        let big = two_to(64);
+        let half = frac(-1, 2);
+        assert_eq!(n(5).to_i64(), Some(5));
+        assert_eq!(big.to_i64(), None);
+        assert_eq!(half.to_i64(), None);
+        assert_eq!(n(-5).to_bigint(), Some(BigInt::from(-5)));
+        assert_eq!(half.to_bigint(), None);
+        assert!(n(3).is_integer() && big.is_integer() && !half.is_integer());
+        assert!(n(0).is_zero() && !n(3).is_zero() && !half.is_zero());
+        assert!(n(-1).is_negative() && !n(0).is_negative() && !n(1).is_negative());
+        assert!(big.neg().is_negative() && !big.is_negative());
+        assert!(half.is_negative() && !half.neg().is_negative());
+        // -3/6 reduces to -1/2: the sign on the numerator.
+        assert_eq!(
+            frac(-3, 6).to_fraction(),
+            (BigInt::from(-1), BigInt::from(2))
+        );
+        assert_eq!(n(7).to_fraction(), (BigInt::from(7), BigInt::from(1)));
+    }
+
+    #[test]
+    fn sizes_in_bits() {
+        assert_eq!(n(0).bits(), 0);
+        assert_eq!(n(1).bits(), 1);
+        // 255 = 0b1111_1111; 256 = 0b1_0000_0000.
+        assert_eq!(n(255).bits(), 8);
+        assert_eq!(n(-256).bits(), 9);
+        assert_eq!(n(i64::MIN).bits(), 64);
+        assert_eq!(two_to(64).bits(), 65);
+        // 3/4: 2 bits over 3 bits.
+        assert_eq!(frac(3, 4).bits(), 5);
+    }
+
+    #[test]
+    fn decimal_literals_are_refused_by_their_digit_count_before_reading() {
+        // Ten digits may need 10 * 10 / 3 = 33 bits: refused under 20 bits even though the value
+        // read would be 1.
+        assert_eq!(
+            Number::from_decimal("0000000001", "", 0, 20),
+            too_large(33, 20)
+        );
+        // 999 needs 10 bits, and its three digits are estimated at 10.
+        assert_eq!(Number::from_decimal("999", "", 0, 10), Ok(n(999)));
+        // 25e2 = 2500; 25e-2 = 1/4.
+        assert_eq!(Number::from_decimal("25", "", 2, LIMIT), Ok(n(2500)));
+        assert_eq!(Number::from_decimal("25", "", -2, LIMIT), Ok(frac(1, 4)));
+    }
+
+    #[test]
+    fn literal_forms() {
+        let read = |t: &str| Number::parse_literal(t, LIMIT).map(|r| r.map(|v| v.to_string()));
+        let ok = |v: &str| Some(Ok(v.to_string()));
+        // 18 digits take the short route, 19 the general one: both exact.
+        assert_eq!(read("999999999999999999"), ok("999999999999999999"));
+        assert_eq!(read("9999999999999999999"), ok("9999999999999999999"));
+        assert_eq!(read("+7"), ok("7"));
+        assert_eq!(read("-0.5"), ok("-1/2"));
+        assert_eq!(read("3e2"), ok("300"));
+        assert_eq!(read("3E+2"), ok("300"));
+        assert_eq!(read("-12e-1"), ok("-6/5"));
+        assert_eq!(read("1.5e1"), ok("15"));
+        for not_a_literal in ["", "-", "1.2.3", "1e+", "1e2e3", "x1", "1x", "1.x", "e5"] {
+            assert_eq!(read(not_a_literal), None, "{not_a_literal:?}");
+        }
+    }
+
+    #[test]
+    fn sums_check_their_size_and_keep_every_representation_exact() {
+        let big = two_to(64);
+        // i64::MAX has 63 bits; the sum may need 64.
+        assert_eq!(n(i64::MAX).add(&n(1), 63), too_large(64, 63));
+        // Each pairing of representations, through the big route:
+        // 2^64 + 2^64 = 2^65 = 36893488147419103232; 2^64 + 5 = 18446744073709551621.
+        assert_eq!(
+            big.add(&big, LIMIT).unwrap().to_string(),
+            "36893488147419103232"
+        );
+        assert_eq!(
+            big.add(&n(5), LIMIT).unwrap().to_string(),
+            "18446744073709551621"
+        );
+        assert_eq!(
+            n(5).add(&big, LIMIT).unwrap().to_string(),
+            "18446744073709551621"
+        );
+        // Integer sums never count against the fraction limit (100 bits here): 65 + 65 bits and
+        // 63 + 63 bits would exceed it.
+        assert_eq!(
+            big.add(&big, 100).unwrap().to_string(),
+            "36893488147419103232"
+        );
+        assert_eq!(
+            big.add(&n(i64::MAX), 100).unwrap().to_string(),
+            "27670116110564327423"
+        );
+        assert_eq!(
+            n(i64::MAX).add(&n(i64::MAX), 100).unwrap().to_string(),
+            "18446744073709551614"
+        );
+        // 1/2 + 1/3 = 5/6; each fraction is 3 bits, together 6: allowed at 6, refused at 5.
+        assert_eq!(frac(1, 2).add(&frac(1, 3), 6), Ok(frac(5, 6)));
+        assert_eq!(frac(1, 2).add(&frac(1, 3), 5), fraction_too_large(6, 5));
+        assert_eq!(frac(1, 2).add(&n(1), LIMIT), Ok(frac(3, 2)));
+        // 7 - 1/2 = 13/2.
+        assert_eq!(n(7).sub(&frac(1, 2), LIMIT), Ok(frac(13, 2)));
+    }
+
+    #[test]
+    fn sums_into_a_big_total() {
+        let big = two_to(64);
+        assert_eq!(
+            big.clone().add_into(&n(5), LIMIT).unwrap().to_string(),
+            "18446744073709551621"
+        );
+        assert_eq!(
+            big.clone().add_into(&big, LIMIT).unwrap().to_string(),
+            "36893488147419103232"
+        );
+        // 2^64 needs 65 bits, the sum 66.
+        assert_eq!(big.clone().add_into(&n(5), 65), too_large(66, 65));
+        assert_eq!(big.clone().add_into(&big, 65), too_large(66, 65));
+        assert_eq!(n(2).add_into(&n(3), LIMIT), Ok(n(5)));
+        assert_eq!(frac(1, 2).add_into(&frac(1, 2), LIMIT), Ok(n(1)));
+    }
+
+    #[test]
+    fn negation_by_representation() {
+        assert_eq!(n(5).neg(), n(-5));
+        assert_eq!(two_to(64).neg().to_string(), "-18446744073709551616");
+        assert_eq!(frac(1, 2).neg().to_string(), "-1/2");
+    }
+
+    #[test]
+    fn products_check_their_size() {
+        // i64::MAX (63 bits) * 2 (2 bits) may need 65 bits.
+        assert_eq!(n(i64::MAX).mul(&n(2), 64), too_large(65, 64));
+        // 2^64 * 2^64 = 2^128.
+        assert_eq!(
+            two_to(64).mul(&two_to(64), LIMIT).unwrap().to_string(),
+            "340282366920938463463374607431768211456"
+        );
+        // An integer product is not a fraction: 2^150000 squared has 300,001 bits, past the
+        // fraction limit of 2^24 bits (262,144) but within the limit.
+        let square = two_to(150_000).mul(&two_to(150_000), LIMIT).unwrap();
+        assert_eq!(square.bits(), 300_001);
+        // 1/2 * 2/3 = 1/3.
+        assert_eq!(frac(1, 2).mul(&frac(2, 3), LIMIT), Ok(frac(1, 3)));
+        // 1/2^3000 (3,002 bits) * 1/2^1500 (1,502 bits): 4,504 bits, within a limit of 5,000 but
+        // past its fraction limit, 4,096.
+        let a = n(1).div(&two_to(3000), LIMIT).unwrap();
+        let b = n(1).div(&two_to(1500), LIMIT).unwrap();
+        assert_eq!(a.mul(&b, 5000), fraction_too_large(4504, 4096));
+    }
+
+    #[test]
+    fn quotients_check_their_size() {
+        // 7 (3 bits) / 2 (2 bits): 5 bits.
+        assert_eq!(n(7).div(&n(2), 5), Ok(frac(7, 2)));
+        assert_eq!(n(7).div(&n(2), 4), too_large(5, 4));
+        // (2^3000 + 1) / 2^1500: 3,001 + 1,501 = 4,502 bits, past the fraction limit 4,096.
+        let odd = two_to(3000).add(&n(1), LIMIT).unwrap();
+        assert_eq!(odd.div(&two_to(1500), 5000), fraction_too_large(4502, 4096));
+        // 2^3000 / 2^1500 = 2^1500 exactly: no fraction.
+        assert_eq!(two_to(3000).div(&two_to(1500), 5000), Ok(two_to(1500)));
+        // 1 / x: the reciprocal, its sign on the numerator.
+        assert_eq!(n(1).div(&n(-3), LIMIT).unwrap().to_string(), "-1/3");
+        assert_eq!(n(1).div(&frac(1, 3), LIMIT), Ok(n(3)));
+        assert_eq!(n(1).div(&frac(-2, 3), LIMIT).unwrap().to_string(), "-3/2");
+        // i64::MIN / -1 overflows an i64: 2^63.
+        assert_eq!(
+            n(i64::MIN).div(&n(-1), LIMIT).unwrap().to_string(),
+            "9223372036854775808"
+        );
+    }
+
+    #[test]
+    fn powers_of_one_and_fractions() {
+        let huge = n(10).pow(&n(10), LIMIT).unwrap();
+        assert_eq!(n(1).pow(&huge, 64), Ok(n(1)));
+        assert_eq!(n(-1).pow(&huge, 64), Ok(n(1)));
+        assert_eq!(n(0).pow(&huge, 64), Ok(n(0)));
+        // (-2)^3 = -8; (2/3)^2 = 4/9; (2/3)^-2 = 9/4.
+        assert_eq!(n(-2).pow(&n(3), LIMIT), Ok(n(-8)));
+        assert_eq!(frac(2, 3).pow(&n(2), LIMIT), Ok(frac(4, 9)));
+        assert_eq!(frac(2, 3).pow(&n(-2), LIMIT), Ok(frac(9, 4)));
+        // (3/2)^100: 3 and 2 have 2 bits each, so at least (1 + 1) * 100 = 200 bits: refused at
+        // 150 before computing.
+        assert_eq!(frac(3, 2).pow(&n(100), 150), too_large(200, 150));
+        // At 250 the lower bound passes; 3^100 has 159 bits and 2^100 101: 260, refused.
+        assert_eq!(frac(3, 2).pow(&n(100), 250), too_large(260, 250));
+        assert!(frac(3, 2).pow(&n(100), 260).is_ok());
+    }
+
+    #[test]
+    fn printing_and_comparing() {
+        assert_eq!(n(-7).to_plain_string(), "-7");
+        assert_eq!(frac(-7, 2).to_plain_string(), "-7/2");
+        assert_eq!(frac(1_234_567, 2).to_grouped_string(","), "1,234,567/2");
+        assert_eq!(n(1_234_567).to_grouped_string("_"), "1_234_567");
+        assert_eq!(group_digits("12/45", ","), "12/45");
+        assert_eq!(group_digits("123456", ","), "123,456");
+        assert_eq!(group_digits("-123456", " "), "-123 456");
+        assert_ne!(n(1), n(2));
+        assert!(n(1) < n(2) && frac(1, 2) < n(1) && two_to(64) > n(i64::MAX));
+        assert_eq!(n(1).cmp(&n(2)), Ordering::Less);
+        assert_eq!(two_to(64).cmp(&two_to(63)), Ordering::Greater);
+        assert_eq!(frac(1, 3).cmp(&frac(1, 2)), Ordering::Less);
+        assert_eq!(n(2).partial_cmp(&n(2)), Some(Ordering::Equal));
+        assert_eq!(Number::from(BigInt::from(12)), n(12));
+        assert_eq!(Number::from(12i64), n(12));
+        assert_eq!(Number::zero(), n(0));
+    }
+}

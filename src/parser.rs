@@ -1249,3 +1249,235 @@ fn unescape(pair: Pair<Rule>) -> String {
     }
     out
 }
+
+/// Edges of the parser that mutation testing found unguarded (`tests/MUTANTS.md`): the depth
+/// pre-scan at its limit, what pest alone reads (the fast reader gives up on explanations, `if`,
+/// calls and `@` statements), and the spans of juxtaposed calls. Expected values by hand.
+#[cfg(test)]
+mod edges {
+    use super::*;
+    use crate::program::{FormulaSource, Program, Request};
+
+    fn parse(text: &str, max_depth: usize) -> Result<Formula> {
+        let mut formula = Formula::new();
+        let source = formula.sources.add("t.formula", text);
+        parse_file(&mut formula, source, max_depth)?;
+        Ok(formula)
+    }
+
+    /// `(depth, limit, the text under the error's span)` of a too-deep error.
+    fn too_deep(text: &str, max_depth: usize) -> (usize, usize, String) {
+        match parse(text, max_depth) {
+            Err(Error::TooDeep { span, depth, limit }) => (
+                depth,
+                limit,
+                text[span.start as usize..span.end as usize].to_string(),
+            ),
+            Err(other) => panic!("{text:?}: expected too deep, got {other:?}"),
+            Ok(_) => panic!("{text:?}: expected too deep, parsed"),
+        }
+    }
+
+    fn value(text: &str) -> String {
+        let request = Request {
+            formula: Some(FormulaSource::Text {
+                name: "t.formula".into(),
+                text: text.into(),
+            }),
+            ..Request::default()
+        };
+        let program = Program::load(&request).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        crate::evaluate(&program)
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"))
+            .value
+            .to_string()
+    }
+
+    #[test]
+    fn brackets_may_nest_exactly_as_deep_as_the_limit() {
+        // An explanation sends the text to pest, behind the depth pre-scan.
+        assert!(parse("x = (((1))) \"three deep\"\n", 3).is_ok());
+        // Closed brackets do not count: four side by side are one deep.
+        assert!(parse("x = (1)+(1)+[1]+（1） \"one deep\"\n", 1).is_ok());
+        // Four deep under a limit of three: the error is at the fourth bracket and gives the
+        // whole depth, five.
+        let text = "x = ([（(( 1 ))）]) \"five deep\"\n";
+        assert_eq!(too_deep(text, 3), (5, 3, "(".to_string()));
+        assert_eq!(too_deep("x = ([[1]]) \"\"\n", 2), (3, 2, "[".to_string()));
+    }
+
+    #[test]
+    fn each_if_counts_as_a_level_but_words_containing_if_do_not() {
+        let words =
+            "gift = 1\niffy = 2\nif_x = 3\ntotal = if true then gift + iffy + if_x else 0\n";
+        assert!(parse(words, 1).is_ok());
+        assert_eq!(value(words), "6");
+        let nested = "total = if true then if false then 1 else 2 else 3\n";
+        assert!(parse(nested, 2).is_ok());
+        assert_eq!(too_deep(nested, 1), (2, 1, "if".to_string()));
+        assert_eq!(value(nested), "2");
+    }
+
+    #[test]
+    fn function_names_are_the_words_after_fn_at_a_line_start() {
+        let text = "fn f(x) = x\n  fn g2_y(y) = y\nfnord = 1\nfn\th(z) = z\nfn (a) = a\nx = fn\n";
+        assert_eq!(function_names(text), ["f", "g2_y", "h"]);
+    }
+
+    #[test]
+    fn built_in_functions_check_their_number_of_arguments() {
+        let arity = |text: &str| match parse(text, 100) {
+            Err(Error::Arity {
+                function,
+                expected,
+                found,
+                ..
+            }) => format!("{function}: {expected}, {found}"),
+            Err(other) => panic!("{text:?}: {other:?}"),
+            Ok(_) => "ok".to_string(),
+        };
+        assert_eq!(arity("x = min(1)\n"), "ok");
+        assert_eq!(arity("x = floor(1)\n"), "ok");
+        assert_eq!(arity("x = ceil(1, 2)\n"), "ceil: exactly one argument, 2");
+        assert_eq!(arity("x = count([1, 2], 1)\n"), "ok");
+        assert_eq!(
+            arity("x = contains([1, 2])\n"),
+            "contains: exactly two arguments, 1"
+        );
+        assert_eq!(
+            arity("x = model(\"gpt2\")\n"),
+            "model: two or three arguments, 1"
+        );
+    }
+
+    #[test]
+    fn every_operator_read_by_pest() {
+        // `if` sends each text to pest. (operator, 1 ? 2, 2 ? 2, 3 ? 2)
+        let table = [
+            ("+", "3", "4", "5"),
+            ("-", "-1", "0", "1"),
+            ("*", "2", "4", "6"),
+            ("/", "1/2", "1", "3/2"),
+            ("%", "1", "0", "1"),
+            ("^", "1", "4", "9"),
+            ("**", "1", "4", "9"),
+            ("==", "false", "true", "false"),
+            ("!=", "true", "false", "true"),
+            ("<", "true", "false", "false"),
+            ("<=", "true", "true", "false"),
+            (">", "false", "false", "true"),
+            (">=", "false", "true", "true"),
+        ];
+        for (op, less, equal, greater) in table {
+            for (a, expected) in [(1, less), (2, equal), (3, greater)] {
+                let text = format!("total = if true then {a} {op} 2 else 0\n");
+                assert_eq!(value(&text), expected, "{a} {op} 2");
+            }
+        }
+        assert_eq!(value("total = if true then 3 (2) else 0\n"), "6");
+        assert_eq!(
+            value("total = if true then true and false else true\n"),
+            "false"
+        );
+        assert_eq!(
+            value("total = if true then false or true else false\n"),
+            "true"
+        );
+        assert_eq!(value("total = if true then not false else false\n"), "true");
+        assert_eq!(value("total = if true then -(2) + +3 else 0\n"), "1");
+        assert_eq!(value("a = 4\ntotal = if true then b | a else 0\n"), "4");
+    }
+
+    #[test]
+    fn operators_apply_in_precedence_order() {
+        // -2^2 = -(2^2); -2+3 = (-2)+3; 10-4-3 = (10-4)-3; 2^3^2 = 2^(3^2) = 512;
+        // not true and false = (not true) and false; not 1 == 2 = not (1 == 2).
+        for route in ["", " \"pest\""] {
+            let at = |expr: &str| value(&format!("total = {expr}{route}\n"));
+            assert_eq!(at("-2^2"), "-4");
+            assert_eq!(at("-2+3"), "1");
+            assert_eq!(at("10-4-3"), "3");
+            assert_eq!(at("2^3^2"), "512");
+            assert_eq!(at("not true and false"), "false");
+            assert_eq!(at("not 1 == 2"), "true");
+            assert_eq!(at("1 + 2 * 3 ^ 2"), "19");
+            assert_eq!(at("false and true or true"), "true");
+        }
+    }
+
+    #[test]
+    fn literals_read_by_pest() {
+        assert_eq!(value("total = 1_000 + 2 \"grouped\"\n"), "1002");
+        assert_eq!(value("total = if false then 1 else 2\n"), "2");
+        assert_eq!(value("total = if \"a\" == \"a\" then 1 else 2\n"), "1");
+        assert_eq!(value("xs = [1, 2,] \"two\"\ntotal = len(xs)\n"), "2");
+        assert_eq!(value("xs = [5,] \"one\"\ntotal = xs[0]\n"), "5");
+        assert_eq!(value("total = [1+2]*3 \"a bracket\"\n"), "9");
+        assert_eq!(value("total = sum(i in 1..3, i) \"six\"\n"), "6");
+        // A file that ends with an expression: its value is the target, 2*3.
+        assert_eq!(value("let H = 2\nH*3 \"six\"\n"), "6");
+    }
+
+    #[test]
+    fn a_name_before_a_bracket_multiplies_and_the_bracket_keeps_its_span() {
+        for (text, group) in [
+            ("L = 2\ntotal = L(1+2) \"pest\"\n", "(1+2)"),
+            ("L = 2\ntotal = L (1+2) \"pest\"\n", "(1+2)"),
+        ] {
+            assert_eq!(value(text), "6");
+            let formula = parse(text, 100).unwrap();
+            let groups: Vec<&str> = formula
+                .expr_ids()
+                .filter(|id| matches!(formula.kind(*id), ExprKind::Group(_)))
+                .map(|id| formula.text(id))
+                .collect();
+            assert_eq!(groups, [group], "{text:?}");
+        }
+    }
+
+    #[test]
+    fn statements_only_pest_reads() {
+        let text = "use blocks\nuse \"lib/x.formula\"\n@summary \"A \\\"small\\\" model\"\n\
+                    @model_types \"gpt2\", \"gpt_neo\"\n@variants total, active\n@default total\n\
+                    @tensors L*q = \"a.*\", \"b.*\"\n\
+                    fn f(x) = 2*x \"twice\"\nlet L = 3\ntotal = f(L) = 6 \"claimed\"\nactive = 1\n";
+        let formula = parse(text, 100).unwrap();
+        let uses: Vec<String> = formula
+            .uses
+            .iter()
+            .map(|u| match &u.target {
+                UseTarget::Name(n) => format!("name {n}"),
+                UseTarget::Path(p) => format!("path {p}"),
+            })
+            .collect();
+        assert_eq!(uses, ["name blocks", "path lib/x.formula"]);
+        let metadata: Vec<String> = formula
+            .metadata
+            .iter()
+            .map(|m| format!("{}: {}", m.key, m.values.join("; ")))
+            .collect();
+        assert_eq!(
+            metadata,
+            [
+                "summary: A \"small\" model",
+                "model_types: gpt2; gpt_neo",
+                "variants: total; active",
+                "default: total",
+                "tensors: L*q; a.*; b.*",
+            ]
+        );
+        assert_eq!(formula.functions.len(), 1);
+        assert_eq!(formula.functions[0].params, ["x"]);
+        assert_eq!(formula.functions[0].explanation.as_deref(), Some("twice"));
+        // `let L`, `total` (with its claim) and `active`: three statements.
+        assert_eq!(formula.statements.len(), 3);
+        assert!(matches!(
+            parse("fn f(x, x) = x\n", 100),
+            Err(Error::Language { .. })
+        ));
+        assert!(matches!(
+            parse("fn min(x) = x\n", 100),
+            Err(Error::Language { .. })
+        ));
+    }
+}

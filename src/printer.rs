@@ -720,3 +720,198 @@ impl<'e, 's> Printer<'e, 's> {
         }
     }
 }
+
+/// Edges of printing that mutation testing found unguarded (`tests/MUTANTS.md`): the parentheses
+/// precedence needs on each side of each operator, substituted negatives and fractions, the LaTeX
+/// dialect, closed forms of sums, kept calls. Each expected text is written out by hand from the
+/// rules in the comments.
+#[cfg(test)]
+mod edges {
+    use super::NumberFormat;
+    use crate::program::{FormulaSource, Program, Request};
+    use crate::render::Style;
+
+    fn derive_with(text: &str, style: Style, format: NumberFormat) -> String {
+        let request = Request {
+            formula: Some(FormulaSource::Text {
+                name: "t.formula".into(),
+                text: text.into(),
+            }),
+            ..Request::default()
+        };
+        let program = Program::load(&request).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+        crate::derive(&program, style, format)
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"))
+            .text
+    }
+
+    fn derive(text: &str, style: Style) -> String {
+        derive_with(text, style, NumberFormat::default())
+    }
+
+    /// The article line: the substituted formula `=` its value.
+    fn article(text: &str) -> String {
+        derive(text, Style::Article).trim_end().to_string()
+    }
+
+    fn symbolic(text: &str) -> String {
+        derive(text, Style::Symbolic).trim_end().to_string()
+    }
+
+    /// The LaTeX formula between `\[` and `\]`.
+    fn latex(text: &str) -> String {
+        let out = derive(text, Style::Latex);
+        out.lines().nth(1).unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn inlined_parts_get_the_parentheses_their_side_needs() {
+        // % is not associative: a product inlined on its right is bracketed. 100 % 15 = 10.
+        assert_eq!(article("part = 3*5\ntotal = 100 % part\n"), "100%(3*5)=10");
+        // ... and on its left it is not: 15 % 4 = 3.
+        assert_eq!(article("part = 3*5\ntotal = part % 4\n"), "3*5%4=3");
+        // A power inlined on the left of ^ is bracketed ((2^3)^2 = 64), on its right not
+        // (2^2^3 = 2^8 = 256).
+        assert_eq!(article("part = 2^3\ntotal = part^2\n"), "(2^3)^2=64");
+        assert_eq!(article("part = 2^3\ntotal = 2^part\n"), "2^2^3=256");
+        // A comparison inlined on the right of a comparison is bracketed; on its left not.
+        assert_eq!(
+            article("part = 1 == 1\ntotal = true == part\n"),
+            "true==(1==1)=true"
+        );
+        assert_eq!(
+            article("part = 1 < 2\ntotal = part == true\n"),
+            "1<2==true=true"
+        );
+        // A sum inlined into a product on either side: (1+2)*4 = 12, 4*(1+2) = 12.
+        assert_eq!(article("part = 1+2\ntotal = part*4\n"), "(1+2)*4=12");
+        // A product inlined into a sum needs none: 1+2*3 = 7.
+        assert_eq!(article("part = 2*3\ntotal = 1+part\n"), "1+2*3=7");
+        // A sign applies to a bracketed inlined sum: -(1+2) = -3.
+        assert_eq!(article("part = 1+2\ntotal = -part\n"), "-(1+2)=-3");
+    }
+
+    #[test]
+    fn substituted_negatives_and_fractions_are_bracketed_where_they_are_not_alone() {
+        // -3 in a product: 2*(-3) = -6. Alone it needs nothing.
+        assert_eq!(article("let n = 0-3\ntotal = 2*n\n"), "2*(-3)=-6");
+        assert_eq!(article("let n = 0-3\ntotal = n\n"), "-3=-3");
+        // 1/2 prints as a quotient: bracketed under ^ and on the right of /, not after *.
+        // (1/2)^2 = 1/4; 3/(1/2) = 6; 2*1/2 = 1.
+        assert_eq!(article("let h = 1/2\ntotal = h^2\n"), "(1/2)^2=1/4");
+        assert_eq!(article("let h = 1/2\ntotal = 3/h\n"), "3/(1/2)=6");
+        assert_eq!(article("let h = 1/2\ntotal = 2*h\n"), "2*1/2=1");
+        // In LaTeX a fraction is \frac, an atom: no brackets.
+        assert_eq!(
+            latex("let h = 1/2\ntotal = h^2\n"),
+            "\\frac{1}{2}^{2} = \\frac{1}{4}"
+        );
+        assert_eq!(
+            latex("let h = 0-1/2\ntotal = h\n"),
+            "-\\frac{1}{2} = -\\frac{1}{2}"
+        );
+    }
+
+    #[test]
+    fn the_symbolic_form_keeps_sizes_and_inlines_parts() {
+        let text = "let H = 4\nd_model = 3\npart = H*(H+1)\ntotal = 2*part + d_model\n";
+        assert_eq!(symbolic(text), "2*H*(H+1)+d_model");
+        // 2*4*5 + 3 = 43.
+        assert_eq!(article(text), "2*4*(4+1)+3=43");
+    }
+
+    #[test]
+    fn sums_whose_term_does_not_vary_print_as_count_times_term() {
+        // 0..H-1 has H terms; 1..H has H; 2..H has H-2+1. With H = 4: 4*5 + 4*5 + 3*5 = 55.
+        let text = "let H = 4\nlet x = 5\ntotal = sum(i in 0..H-1, x) + sum(i in 1..H, x) + sum(i in 2..H, x)\n";
+        assert_eq!(symbolic(text), "H*x+H*x+(H-2+1)*x");
+        assert_eq!(article(text), "4*5+4*5+3*5=55");
+        // 0..H (not H-1) has H+1 terms: 5*5 = 25.
+        let text = "let H = 4\nlet x = 5\ntotal = sum(i in 0..H, x)\n";
+        assert_eq!(symbolic(text), "(H+1)*x");
+        assert_eq!(article(text), "5*5=25");
+        // A term that varies is printed as written: 1+2+3 = 6.
+        let text = "let H = 3\ntotal = sum(i in 1..H, i)\n";
+        assert_eq!(symbolic(text), "sum(i in 1..H, i)");
+        assert_eq!(article(text), "sum(i in 1..3, i)=6");
+    }
+
+    #[test]
+    fn latex_operators() {
+        assert_eq!(
+            latex("let H = 4\nlet W = 3\ntotal = H*W\n"),
+            "4 \\times 3 = 12"
+        );
+        // A quotient takes the chain before it as its numerator: (2*3)/4 = 3/2.
+        assert_eq!(
+            latex("total = 2*3/4\n"),
+            "\\frac{2 \\times 3}{4} = \\frac{3}{2}"
+        );
+        // Comparisons bind tighter than `and`, `not` tighter than `and`: no brackets.
+        assert_eq!(
+            latex("total = 1 <= 2 and 2 >= 1 and 1 != 2 and not false\n"),
+            "1 \\le 2 \\land 2 \\ge 1 \\land 1 \\ne 2 \\land \\lnot false = true"
+        );
+        // min 2, max 3, floor(7/2) 3, ceil(7/2) 4: 12.
+        assert_eq!(
+            latex("total = min(2, 3) + max(2, 3) + floor(7/2) + ceil(7/2)\n"),
+            "\\min\\left(2, 3\\right)+\\max\\left(2, 3\\right)+\\left\\lfloor \\frac{7}{2} \\right\\rfloor+\\left\\lceil \\frac{7}{2} \\right\\rceil = 12"
+        );
+        // Digits are grouped in LaTeX by `\,`: 1,234 * 2 = 2,468.
+        assert_eq!(latex("total = 1234*2\n"), "1\\,234 \\times 2 = 2\\,468");
+
+        // A sum's variable keeps its name; a name of more than one letter is upright, its
+        // underscore escaped. 1+2 + 1+2 = 6.
+        assert_eq!(
+            latex("total = sum(i in 1..2, i) + sum(d_l in 1..2, d_l)\n"),
+            "sum(i in 1..2, i)+sum(\\mathrm{d\\_l} in 1..2, \\mathrm{d\\_l}) = 6"
+        );
+    }
+
+    #[test]
+    fn json_substitutes_an_index_by_the_item() {
+        // xs[1] is the second item, 2: 4*3 + 2*2 = 16.
+        let text = "let H = 4\nlet W = 3\nxs = [1, 2, 3]\ntotal = H*W + xs[1]*2\n";
+        let json: serde_json::Value =
+            serde_json::from_str(&derive(text, Style::Json)).expect("json");
+        assert_eq!(json["substituted"], "4*3+2*2");
+        assert_eq!(json["symbolic"], "H*W+xs[1]*2");
+        assert_eq!(json["value"], "16");
+    }
+
+    #[test]
+    fn number_formats() {
+        let grouped = NumberFormat {
+            group_digits: true,
+            ..NumberFormat::default()
+        };
+        assert_eq!(
+            derive_with("total = 1234*2\n", Style::Article, grouped).trim_end(),
+            "1,234*2=2,468"
+        );
+        let spaced = NumberFormat {
+            spaced: true,
+            ..NumberFormat::default()
+        };
+        assert_eq!(
+            derive_with("let a = 1\ntotal = a + 2*3\n", Style::Symbolic, spaced).trim_end(),
+            "a + 2 * 3"
+        );
+        // `and`/`or` are words: spaced whatever the format.
+        assert_eq!(
+            derive("let a = true\ntotal = a and false or a\n", Style::Symbolic).trim_end(),
+            "a and false or a"
+        );
+        // A call of a user function is inlined unless asked for as written.
+        let text = "fn f(x) = 2*x\nlet H = 4\ntotal = f(H) + 1\n";
+        assert_eq!(symbolic(text), "2*H+1");
+        let kept = NumberFormat {
+            keep_calls: true,
+            ..NumberFormat::default()
+        };
+        assert_eq!(
+            derive_with(text, Style::Symbolic, kept).trim_end(),
+            "f(H)+1"
+        );
+    }
+}
