@@ -115,7 +115,7 @@ pub enum Error {
         mixed: Option<(String, String)>,
     },
 
-    /// A mistake with functions, modules, lists, sums or sub-models (the language of issue 13).
+    /// A mistake with functions, modules, lists, sums or sub-models (README, "The formula language").
     #[error("{message}")]
     Language {
         span: Span,

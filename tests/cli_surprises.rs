@@ -1,4 +1,4 @@
-//! No silent surprises (issue 18): a `--set` that changes nothing is an error, `-e` with a config
+//! No silent surprises: a `--set` that changes nothing is an error, `-e` with a config
 //! alone can use the family's names, and a failed write is an error, not a quiet exit 0.
 //!
 //! GPT-2 medium (tests/fixtures/models/configs/gpt2-medium.json: vocabulary 50257, 1024

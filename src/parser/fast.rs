@@ -7,7 +7,7 @@
 //! recursion (a million nested brackets need no stack). It hands the sequence it reads to the same
 //! shunting-yard as the pest route (`Yard`) and builds statements with the same functions, so both
 //! routes build the same tree: the same nodes, in the same order, with the same spans. The tests
-//! (`tests/fast_parser.rs`) compare the two trees on generated formulas.
+//! (`src/parser/fast/tests.rs`) compare the two trees on generated formulas.
 //!
 //! The core: ASCII digits and names (dotted too), numbers (`.5` too), `true`/`false`,
 //! `+ - * / ^ ** == != < <= > >= |` (and the division slash `∕`, which typeset pages use for `/`),

@@ -1,6 +1,6 @@
 //! Folding: the value of plain arithmetic, computed while it is read, without a tree.
 //!
-//! Why it exists: a file that is one flat sum of a million products (issue 8's w2) spent most of
+//! Why it exists: a file that is one flat sum of a million products (the workload w2 of `bench/compare.py`) spent most of
 //! its time building six million tree nodes (and the kernel most of that handing over ~300 MB of
 //! pages) only to add them up once. When the text is nothing but numbers, `+ - * / ^ **`, unary
 //! signs, brackets and juxtaposition, nothing downstream of `eval` needs the tree, so this module
@@ -41,7 +41,7 @@ pub fn fold(text: &str, limits: Limits) -> Option<Number> {
 }
 
 /// The value of the commonest large input, a sum of products of whole numbers (`768*3072+768-2*64`,
-/// issue 8's w2), read in one pass into machine integers; `None` for any other text, and for a
+/// the workload w2 of `bench/compare.py`), read in one pass into machine integers; `None` for any other text, and for a
 /// value that leaves `i128`, which the general fold then reads. Exact integer arithmetic does not
 /// depend on how it is grouped, so the value is the tree's. Accepted, and nothing else: numbers of
 /// at most 18 digits joined by `*`, `+` and `-`, spaces or tabs between them, blanks and line

@@ -123,6 +123,8 @@ fn juxtaposition() {
         "2 x y",
         "H(2)",
         "x 2x(1e)",
+        "a^b(2)",
+        "2^x(3)y",
         "2 truex",
         "2 andy",
         "2 order",
