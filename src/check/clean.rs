@@ -135,6 +135,12 @@ fn previous_visible(text: &str, at: usize) -> Option<char> {
 
 /// Cleans a document or an `-e` expression.
 pub fn clean(text: &str) -> Cleaned {
+    clean_calling(text, &[])
+}
+
+/// `clean` for a document that defines `functions` (`linear(i, o, bias) = ...`): the arguments of
+/// their calls (`linear(H,4*H,true)`) are not a bracketed list of labels.
+pub fn clean_calling(text: &str, functions: &[String]) -> Cleaned {
     let mut approximate_equals = HashSet::new();
     let mut padding = vec![false; text.len()];
     let original = text;
@@ -145,7 +151,7 @@ pub fn clean(text: &str) -> Cleaned {
     let text = group_numbers(&text, &mut padding);
     let text = superscripts(&text, &mut padding);
     let text = configuration_lines(&text, &mut padding);
-    let text = prose_in_brackets(&text, &mut padding);
+    let text = prose_in_brackets(&text, functions, &mut padding);
     let text = counted_words(&text, &mut padding);
     let mut cleaned = mark_claims(text, &approximate_equals, padding);
     cleaned.code = code_spans(original);
@@ -455,6 +461,18 @@ fn tex_macro(
     let replacement = match word {
         "times" | "cdot" | "ast" | "cross" | "bullet" | "cdotp" => Some("*"),
         "div" => Some("/"),
+        // `\left\lfloor \frac{a}{b} \right\rfloor`, `\max\left(a, b\right)`: the functions of the
+        // language, as `derive --style latex` prints them.
+        "lfloor" => Some("floor("),
+        "lceil" => Some("ceil("),
+        "rfloor" | "rceil" => Some(")"),
+        "max" | "min" if text[end..].starts_with("\\left(") => {
+            // The bracket moves up to the name: a gap between a name and `(` is prose.
+            let bracket = end + "\\left(".len();
+            fill(bytes, padding, at, bracket, &format!("{word}("));
+            return bracket - at;
+        }
+        "max" | "min" => Some(word),
         "approx" | "sim" | "simeq" | "thickapprox" | "approxeq" | "doteq" => {
             approximate_equals.insert(at);
             Some("=")
@@ -948,7 +966,7 @@ fn table_row(line: &str, line_start: usize, bytes: &mut [u8], padding: &mut [boo
 
 /// Prose in brackets inside a formula is not part of it: `768*3072(原文中4H长度) + 3072`,
 /// `12 (layers) × …` keeps `(layers)`, but `(4H in the original)` and anything with Chinese goes.
-fn prose_in_brackets(text: &str, padding: &mut [bool]) -> String {
+fn prose_in_brackets(text: &str, functions: &[String], padding: &mut [bool]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     let mut open: Option<usize> = None;
     for (at, c) in text.char_indices() {
@@ -959,9 +977,14 @@ fn prose_in_brackets(text: &str, padding: &mut [bool]) -> String {
                 if let Some(start) = open.take() {
                     let inner = &text[start + char_at(text, start).map_or(1, char::len_utf8)..at];
                     // The arguments of `max(a, b)` are not a list of labels.
+                    let before = text[..start].trim_end();
+                    let called = before
+                        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                        .map_or(before, |at| &before[at + 1..]);
                     let call = ["min", "max", "floor", "ceil"]
                         .iter()
-                        .any(|f| text[..start].trim_end().ends_with(f));
+                        .any(|f| before.ends_with(f))
+                        || functions.iter().any(|f| f == called);
                     if !call && is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");
                     } else if inner.trim_start().starts_with(['=', '＝']) {

@@ -126,7 +126,24 @@ impl Workspace {
                         cleaned,
                         joined,
                         fragments,
+                        functions,
                     } = read_document(text, max_depth);
+                    // Read first, so that the document's `linear(...)` parse as calls of them.
+                    // They are not claims; their source is the definitions as the grammar reads
+                    // them (`fn` added), named after the document.
+                    if !functions.is_empty() {
+                        // A second document defining the same function keeps the first's.
+                        let definitions: Vec<&str> = functions
+                            .iter()
+                            .filter(|f| self.formula.function(&f.name).is_none())
+                            .map(|f| f.definition.as_str())
+                            .collect();
+                        let source = self
+                            .formula
+                            .sources
+                            .add(format!("{name} (functions)"), definitions.join("\n"));
+                        parser::parse_file(&mut self.formula, source, max_depth)?;
+                    }
                     let combined = scan::combine(&joined, &fragments);
                     let found = fragments;
                     let source = self.formula.sources.add(name.clone(), combined);
@@ -533,10 +550,14 @@ struct Document {
     cleaned: clean::Cleaned,
     joined: String,
     fragments: Vec<Fragment>,
+    /// The functions it defines as `derive` prints them (`linear(i, o, bias) = ...`).
+    functions: Vec<scan::FunctionLine>,
 }
 
 fn read_document(text: &str, max_depth: usize) -> Document {
-    let cleaned = clean::clean(text);
+    let functions = scan::function_definitions(text, max_depth);
+    let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+    let cleaned = clean::clean_calling(text, &names);
     let joined = scan::join_continuations(&cleaned.text);
     let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
     let found = scan::fragments(
@@ -551,6 +572,7 @@ fn read_document(text: &str, max_depth: usize) -> Document {
         cleaned,
         joined,
         fragments,
+        functions,
     }
 }
 
