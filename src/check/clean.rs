@@ -984,6 +984,7 @@ fn prose_in_brackets(text: &str, functions: &[String], padding: &mut [bool]) -> 
                     let call = ["min", "max", "floor", "ceil"]
                         .iter()
                         .any(|f| before.ends_with(f))
+                        || crate::syntax::Function::from_name(called).is_some()
                         || functions.iter().any(|f| f == called);
                     if !call && is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");

@@ -52,7 +52,7 @@ const MAX_PIECE: usize = 64 * 1024;
 /// How many starting points of one piece are tried.
 const MAX_STARTS: usize = 64;
 
-const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
+const OPERATORS: &str = "+-*/^%×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
 
 /// Joins a line that begins with `=` to the line before it, so that an article's
 /// `total = a + b` / `      = 108890112` layout reads as one chain. Bytes keep their places.

@@ -196,13 +196,13 @@ impl Workspace {
             None,
             &options.limits,
         )?;
-        if let Err(error) = crate::link::link(&mut self.formula) {
-            // A document read by --scan is prose: `f(1, 2)` in it calls no function it defines.
-            // The claims around it are judged one by one (an unknown name: not evaluated)
-            // instead of the whole document being refused.
-            if self.scanned.is_empty() {
-                return Err(error);
-            }
+        if self.scanned.is_empty() {
+            crate::link::link(&mut self.formula)?;
+        } else {
+            // A document read by --scan is prose: `f(1, 2)` in it may call no function it
+            // defines. The claims around such a call are judged one by one (an unknown
+            // function: not evaluated); every other call is linked.
+            crate::link::link_what_can_be(&mut self.formula);
         }
         check_statement_count(&self.formula, options.limits.max_definitions)
     }
