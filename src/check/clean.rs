@@ -907,13 +907,27 @@ fn cell_kind(cell: &str) -> Cell {
     if is_identifier_start(b[0]) && b.iter().all(|c| is_identifier_byte(*c) || *c == b'.') {
         return Cell::Name;
     }
+    // A list value: `[512, 512, 512]`.
+    if let Some(items) = cell.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
+        if items
+            .split(',')
+            .all(|item| number_end(item.trim().as_bytes(), 0) == Some(item.trim().len()))
+        {
+            return Cell::Number;
+        }
+    }
     let logic = cell
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .any(|w| matches!(w, "if" | "or" | "and" | "not"));
+    // Commas and square brackets: arguments and indexes (`layer_norm(d,true)`, `widths[s]`);
+    // a comparison computes a truth value (`kind=="bart"`).
     let formula = cell
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || " _.+-*/^()×·⋅∗|=!<>\"".contains(c))
-        && (logic || cell.chars().any(|c| "+-*/^(×·⋅∗".contains(c)));
+        .all(|c| c.is_ascii_alphanumeric() || " _.,+-*/%^()[]×·⋅∗|=!<>\"".contains(c))
+        && (logic
+            || cell.chars().any(|c| "+-*/%^(×·⋅∗<>".contains(c))
+            || cell.contains("==")
+            || cell.contains("!="));
     if formula {
         Cell::Formula
     } else {
@@ -986,7 +1000,13 @@ fn prose_in_brackets(text: &str, functions: &[String], padding: &mut [bool]) -> 
                         .any(|f| before.ends_with(f))
                         || crate::syntax::Function::from_name(called).is_some()
                         || functions.iter().any(|f| f == called);
-                    if !call && is_prose(inner) {
+                    // `not (gemma2 or gemma3)`: a condition, after a logic word or an operator.
+                    let condition = ["not", "and", "or", "if", "then", "else"].contains(&called)
+                        || before.ends_with(['=', '(', '+', '-', '*', '/']);
+                    let logic = inner
+                        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .any(|w| matches!(w, "and" | "or" | "not"));
+                    if !call && !(condition && logic) && is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");
                     } else if inner.trim_start().starts_with(['=', '＝']) {
                         // `= 262,144,000 (= 2 × 131.072M)`: the aside continues the chain.

@@ -240,6 +240,10 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut sums: Vec<usize> = Vec::new();
     let mut previous_text = "";
     for token in tokens {
+        let word = &text[token.start..token.end];
+        // `(gemma2 or gemma3)`: inside brackets, `and` and `or` join operands.
+        let logic = depth > 0
+            && (matches!(word, "and" | "or") || matches!(previous_text, "and" | "or"));
         match token.kind {
             Kind::Open => {
                 depth += 1;
@@ -260,7 +264,7 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
             _ => {}
         }
         if token.kind != Kind::Space {
-            previous_text = &text[token.start..token.end];
+            previous_text = word;
         }
         match token.kind {
             Kind::Other => {
@@ -271,7 +275,9 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
             Kind::Space => spaced = true,
             kind => {
                 let previous = current.last().map(|t| t.kind);
-                if kind == Kind::Name && &text[token.start..token.end] == "if" {
+                // After `if` (or `not`), words are the condition and the branches (`if tied
+                // then 0 else V*H`, `not hubert or learned`).
+                if kind == Kind::Name && matches!(word, "if" | "not") {
                     conditional = true;
                 }
                 let in_code = |at: usize| code.get(at) == Some(&true);
@@ -279,6 +285,7 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
                     current.last().is_some_and(|t| in_code(t.start)) && in_code(token.start);
                 let gap = spaced
                     && !conditional
+                    && !logic
                     && sums.is_empty()
                     && !code_span
                     && matches!(previous, Some(Kind::Number | Kind::Name | Kind::Close))
