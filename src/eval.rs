@@ -292,7 +292,12 @@ impl<'s> Evaluator<'s> {
     /// Evaluates one term of the `sum` at `sum`, its variable set to `index`, and keeps the
     /// variable in scope until `leave_term` (the printer reads the term's records meanwhile).
     /// None, with nothing kept, when `sum` is not a sum or the term fails.
-    pub fn enter_term(&mut self, sum: ExprId, index: &Number, within: StatementId) -> Option<Value> {
+    pub fn enter_term(
+        &mut self,
+        sum: ExprId,
+        index: &Number,
+        within: StatementId,
+    ) -> Option<Value> {
         let formula = self.scope.formula();
         let ExprKind::Sum { var_id, body, .. } = formula.kind(sum) else {
             return None;

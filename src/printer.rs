@@ -274,7 +274,9 @@ impl<'e, 's> Printer<'e, 's> {
                 precedence: Precedence::Product,
             },
             // Its terms (`a+b+...`), or in LaTeX `\sum_{i=a}^{b} term`, which reaches to the right.
-            ExprKind::Sum { .. } if self.form == Form::Substituted || self.dialect == Dialect::Latex => {
+            ExprKind::Sum { .. }
+                if self.form == Form::Substituted || self.dialect == Dialect::Latex =>
+            {
                 Shape {
                     precedence: Precedence::Sum,
                 }
@@ -640,7 +642,9 @@ impl<'e, 's> Printer<'e, 's> {
                 _ if text == "0" => {}
                 _ => {
                     printed += text.len();
-                    if runs.len() == MAX_PRINTED_TERMS || !self.budget.output_fits(out.len() + printed) {
+                    if runs.len() == MAX_PRINTED_TERMS
+                        || !self.budget.output_fits(out.len() + printed)
+                    {
                         return false;
                     }
                     runs.push((1, text, wrap));

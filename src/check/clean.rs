@@ -907,6 +907,22 @@ fn cell_kind(cell: &str) -> Cell {
     if is_identifier_start(b[0]) && b.iter().all(|c| is_identifier_byte(*c) || *c == b'.') {
         return Cell::Name;
     }
+    // Values `derive` prints in its sizes table: a fraction (`1/1000000`), a string
+    // (`"layer_norm"`).
+    let whole = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && t.bytes().all(|c| c.is_ascii_digit() || c == b'_')
+    };
+    if cell
+        .split_once('/')
+        .is_some_and(|(n, d)| whole(n.trim_start_matches('-')) && whole(d))
+        || cell.len() >= 2
+            && cell.starts_with('"')
+            && cell.ends_with('"')
+            && !cell[1..cell.len() - 1].contains('"')
+    {
+        return Cell::Number;
+    }
     // A list value: `[512, 512, 512]`.
     if let Some(items) = cell.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
         if items

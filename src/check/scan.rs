@@ -242,8 +242,8 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
     for token in tokens {
         let word = &text[token.start..token.end];
         // `(gemma2 or gemma3)`: inside brackets, `and` and `or` join operands.
-        let logic = depth > 0
-            && (matches!(word, "and" | "or") || matches!(previous_text, "and" | "or"));
+        let logic =
+            depth > 0 && (matches!(word, "and" | "or") || matches!(previous_text, "and" | "or"));
         match token.kind {
             Kind::Open => {
                 depth += 1;
@@ -517,7 +517,8 @@ pub fn function_definitions(text: &str, max_depth: usize) -> Vec<FunctionLine> {
         let Some(name) = signature_name(signature) else {
             continue;
         };
-        if crate::syntax::Function::from_name(name).is_some() || found.iter().any(|f| f.name == name)
+        if crate::syntax::Function::from_name(name).is_some()
+            || found.iter().any(|f| f.name == name)
         {
             continue;
         }
@@ -525,12 +526,11 @@ pub fn function_definitions(text: &str, max_depth: usize) -> Vec<FunctionLine> {
         let mut formula = Formula::new();
         let source = formula.sources.add("", definition.as_str());
         match parser::parse_file(&mut formula, source, max_depth) {
-            Ok(statements) if statements.is_empty() && formula.function(name).is_some() => {
-                found.push(FunctionLine {
+            Ok(statements) if statements.is_empty() && formula.function(name).is_some() => found
+                .push(FunctionLine {
                     name: name.to_string(),
                     definition,
-                })
-            }
+                }),
             _ => {}
         }
     }
