@@ -378,6 +378,8 @@ impl<'e, 's> Printer<'e, 's> {
             (Dialect::Latex, BinaryOp::Eq) => "=",
             (Dialect::Latex, BinaryOp::And) => "\\land",
             (Dialect::Latex, BinaryOp::Or) => "\\lor",
+            // `%` starts a comment in TeX.
+            (Dialect::Latex, BinaryOp::Rem) => "\\bmod",
             (_, op) => op.symbol(),
         };
         let words = matches!(op, BinaryOp::And | BinaryOp::Or);

@@ -461,6 +461,7 @@ fn tex_macro(
     let replacement = match word {
         "times" | "cdot" | "ast" | "cross" | "bullet" | "cdotp" => Some("*"),
         "div" => Some("/"),
+        "bmod" | "mod" => Some("%"),
         // `\left\lfloor \frac{a}{b} \right\rfloor`, `\max\left(a, b\right)`: the functions of the
         // language, as `derive --style latex` prints them.
         "lfloor" => Some("floor("),
