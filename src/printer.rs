@@ -669,13 +669,12 @@ impl<'e, 's> Printer<'e, 's> {
                 out.push_str(&self.number_text(&n.to_string()));
                 out.push_str(&self.operator(BinaryOp::Mul));
             }
-            match n > 1 && wrap {
-                true => {
-                    out.push_str(open);
-                    out.push_str(&text);
-                    out.push_str(close);
-                }
-                false => out.push_str(&text),
+            if n > 1 && wrap {
+                out.push_str(open);
+                out.push_str(&text);
+                out.push_str(close);
+            } else {
+                out.push_str(&text);
             }
         }
         true
