@@ -1023,7 +1023,8 @@ fn prose_in_brackets(text: &str, functions: &[String], padding: &mut [bool]) -> 
                     let logic = inner
                         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
                         .any(|w| matches!(w, "and" | "or" | "not"));
-                    if !call && !(condition && logic) && is_prose(inner) {
+                    let formula = call || condition && logic;
+                    if !formula && is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");
                     } else if inner.trim_start().starts_with(['=', '＝']) {
                         // `= 262,144,000 (= 2 × 131.072M)`: the aside continues the chain.
