@@ -1009,9 +1009,9 @@ fn prose_in_brackets(text: &str, functions: &[String], padding: &mut [bool]) -> 
                     let inner = &text[start + char_at(text, start).map_or(1, char::len_utf8)..at];
                     // The arguments of `max(a, b)` are not a list of labels.
                     let before = text[..start].trim_end();
-                    let called = before
-                        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                        .map_or(before, |at| &before[at + 1..]);
+                    let called = &before[before
+                        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                        .len()..];
                     let call = ["min", "max", "floor", "ceil"]
                         .iter()
                         .any(|f| before.ends_with(f))
