@@ -234,6 +234,49 @@ impl<'s> Evaluator<'s> {
         self.summand_varies.get(&id).copied().unwrap_or(true)
     }
 
+    /// A fresh evaluator over the same program, recording every node, that sees the `sum`
+    /// variables in scope here. The printer uses it to print the terms of a sum one at a time
+    /// (this evaluator's records hold only the last term of each) and to find the value of a node
+    /// that was not recorded.
+    pub fn for_terms(&self) -> Evaluator<'s> {
+        let mut terms = Evaluator::new(self.scope, self.limits).record_values();
+        terms.locals = self.locals.clone();
+        terms
+    }
+
+    /// Evaluates one term of the `sum` at `sum`, its variable set to `index`, and keeps the
+    /// variable in scope until `leave_term` (the printer reads the term's records meanwhile).
+    /// None, with nothing kept, when `sum` is not a sum or the term fails.
+    pub fn enter_term(
+        &mut self,
+        sum: ExprId,
+        index: &Number,
+        within: StatementId,
+    ) -> Option<Value> {
+        let formula = self.scope.formula();
+        let ExprKind::Sum { var_id, body, .. } = formula.kind(sum) else {
+            return None;
+        };
+        let Node::Name(symbol) = formula.expr(var_id).node else {
+            return None;
+        };
+        self.locals.push((symbol, Value::Number(index.clone())));
+        self.locals_generation += 1;
+        match self.expr(body, within) {
+            Ok(value) => Some(value),
+            Err(_) => {
+                self.leave_term();
+                None
+            }
+        }
+    }
+
+    /// Ends the term `enter_term` began.
+    pub fn leave_term(&mut self) {
+        self.locals.pop();
+        self.locals_generation += 1;
+    }
+
     /// The decimal digits of `n` for a renderer. Past the output limit (`Limits::max_input_bytes`
     /// digits in all) it prints `…` instead, and `printing_overflowed` says so.
     pub fn digits(&self, n: &num_bigint::BigInt) -> std::rc::Rc<str> {

@@ -30,10 +30,24 @@ struct Linker<'f> {
     /// Functions being linked, outermost first (a cycle is read off it).
     active: Vec<String>,
     added: usize,
+    /// A call that cannot be linked (an unknown function, the wrong number of arguments, a
+    /// cycle) is left as it is instead of stopping the linking: the evaluator reports it where
+    /// it is used.
+    lenient: bool,
 }
 
 /// Links every call in `formula`.
 pub(crate) fn link(formula: &mut Formula) -> Result<()> {
+    link_with(formula, false)
+}
+
+/// Links every call that can be linked, leaving the others: a document read by `check --scan`
+/// is prose, and a call it cannot link concerns only the claims that use it.
+pub(crate) fn link_what_can_be(formula: &mut Formula) {
+    let _ = link_with(formula, true);
+}
+
+fn link_with(formula: &mut Formula, lenient: bool) -> Result<()> {
     let has_calls = formula
         .exprs
         .iter()
@@ -47,6 +61,7 @@ pub(crate) fn link(formula: &mut Formula) -> Result<()> {
         state: HashMap::new(),
         active: Vec::new(),
         added: 0,
+        lenient,
     };
     let names: Vec<String> = linker
         .formula
@@ -55,11 +70,17 @@ pub(crate) fn link(formula: &mut Formula) -> Result<()> {
         .map(|f| f.name.clone())
         .collect();
     for name in names {
-        linker.function(&name, None)?;
+        match linker.function(&name, None) {
+            Err(_) if lenient => linker.active.clear(),
+            result => result?,
+        }
     }
     // Calls outside functions (statements, `-e`, `--set`): every node the parser made.
     for index in 0..parsed {
-        linker.call(ExprId(index as u32))?;
+        match linker.call(ExprId(index as u32)) {
+            Err(_) if lenient => linker.active.clear(),
+            result => result?,
+        }
     }
     Ok(())
 }
@@ -123,8 +144,14 @@ impl Linker<'_> {
             _ => return Ok(()),
         };
         let Some(function) = self.formula.function(&name) else {
+            if self.lenient {
+                return Ok(());
+            }
             return Err(self.unknown_function(&name, expr.span));
         };
+        if function.params.len() != args.len() && self.lenient {
+            return Ok(());
+        }
         if function.params.len() != args.len() {
             let expected = function.params.len();
             let help = format!("the function is {}", function.signature());

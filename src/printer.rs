@@ -77,8 +77,20 @@ impl Shape {
     };
 }
 
+/// Terms of a `sum` whose summand varies that a derivation prints one by one; a sum with more
+/// is printed as written (`sum(i in 0..n-1, ...)`). Runs of equal terms print once (`3*(...)`),
+/// so this bounds the runs; `MAX_TERMS_EVALUATED` bounds the terms evaluated to find them.
+const MAX_PRINTED_TERMS: usize = 1_000;
+const MAX_TERMS_EVALUATED: i64 = 100_000;
+
 pub struct Printer<'e, 's> {
+    /// The decisions and values printed: the run's evaluator, or inside a term of a sum the
+    /// evaluator of that term.
     evaluator: &'e Evaluator<'s>,
+    /// The run's evaluator, which holds the output budget.
+    budget: &'e Evaluator<'s>,
+    /// Values of nodes the evaluator did not record (`widths[s]` outside JSON), made on demand.
+    side: std::cell::RefCell<Option<Evaluator<'s>>>,
     form: Form,
     dialect: Dialect,
     format: NumberFormat,
@@ -95,6 +107,8 @@ impl<'e, 's> Printer<'e, 's> {
     ) -> Self {
         Printer {
             evaluator,
+            budget: evaluator,
+            side: Default::default(),
             form,
             dialect,
             format,
@@ -117,7 +131,7 @@ impl<'e, 's> Printer<'e, 's> {
     pub fn expr(&self, id: ExprId, within: StatementId) -> String {
         let mut out = String::new();
         self.write(&mut out, id, within, TOP);
-        self.evaluator.charge_output(out.len());
+        self.budget.charge_output(out.len());
         out
     }
 
@@ -128,7 +142,20 @@ impl<'e, 's> Printer<'e, 's> {
             Value::Str(s) => format!("{s:?}"),
             Value::Number(n) => self.number(n),
             Value::List(items) => {
-                let items: Vec<String> = items.iter().map(|item| self.value(item)).collect();
+                // `[256, 512, 1,024]` could be read as five entries: no digit grouping in lists.
+                let ungrouped = Printer {
+                    evaluator: self.evaluator,
+                    budget: self.budget,
+                    side: Default::default(),
+                    form: self.form,
+                    dialect: self.dialect,
+                    format: NumberFormat {
+                        group_digits: false,
+                        ..self.format
+                    },
+                    keep_calls: self.keep_calls,
+                };
+                let items: Vec<String> = items.iter().map(|item| ungrouped.value(item)).collect();
                 format!("[{}]", items.join(", "))
             }
         }
@@ -141,7 +168,7 @@ impl<'e, 's> Printer<'e, 's> {
             (true, Dialect::Latex) => group_digits(&digits, "\\,"),
         };
         let (numer, denom) = n.to_fraction();
-        let digits = |n: &num_bigint::BigInt| self.evaluator.digits(n).to_string();
+        let digits = |n: &num_bigint::BigInt| self.budget.digits(n).to_string();
         if n.is_integer() {
             return group(digits(&numer));
         }
@@ -246,6 +273,14 @@ impl<'e, 's> Printer<'e, 's> {
             ExprKind::Sum { .. } if self.closed_form(id) => Shape {
                 precedence: Precedence::Product,
             },
+            // Its terms (`a+b+...`), or in LaTeX `\sum_{i=a}^{b} term`, which reaches to the right.
+            ExprKind::Sum { .. }
+                if self.form == Form::Substituted || self.dialect == Dialect::Latex =>
+            {
+                Shape {
+                    precedence: Precedence::Sum,
+                }
+            }
             ExprKind::Name(_) if self.form == Form::Substituted => {
                 match self.substituted_value(id, within) {
                     // A substituted negative number is parenthesized wherever it is not alone:
@@ -278,6 +313,21 @@ impl<'e, 's> Printer<'e, 's> {
         }
     }
 
+    /// The value of node `id`: recorded, or found on a side evaluator (an index such as
+    /// `widths[0]` prints as the entry it reads).
+    fn unrecorded_value(&self, id: ExprId, within: StatementId) -> Option<Value> {
+        if let Some(value) = self.evaluator.recorded(id) {
+            return Some(value.clone());
+        }
+        if self.form != Form::Substituted {
+            return None;
+        }
+        let mut side = self.side.borrow_mut();
+        side.get_or_insert_with(|| self.evaluator.for_terms())
+            .expr(id, within)
+            .ok()
+    }
+
     fn needs_parentheses(shape: Shape, context: Context) -> bool {
         if shape.precedence != context.precedence {
             return shape.precedence < context.precedence;
@@ -295,7 +345,7 @@ impl<'e, 's> Printer<'e, 's> {
     fn write(&self, out: &mut String, id: ExprId, within: StatementId, context: Context) {
         // Inlining parts can double the text at each level (`a2 = a1+a1`, `a3 = a2+a2`, ...):
         // printing stops at the output limit, and the renderer reports it.
-        if !self.evaluator.output_fits(out.len()) {
+        if !self.budget.output_fits(out.len()) {
             return;
         }
         stacker::maybe_grow(RED_ZONE, STACK_SEGMENT, || {
@@ -328,6 +378,8 @@ impl<'e, 's> Printer<'e, 's> {
             (Dialect::Latex, BinaryOp::Eq) => "=",
             (Dialect::Latex, BinaryOp::And) => "\\land",
             (Dialect::Latex, BinaryOp::Or) => "\\lor",
+            // `%` starts a comment in TeX.
+            (Dialect::Latex, BinaryOp::Rem) => "\\bmod",
             (_, op) => op.symbol(),
         };
         let words = matches!(op, BinaryOp::And | BinaryOp::Or);
@@ -427,8 +479,8 @@ impl<'e, 's> Printer<'e, 's> {
                 }
                 out.push(']');
             }
-            ExprKind::Index(list, index) => match (self.form, self.evaluator.recorded(id)) {
-                (Form::Substituted, Some(value)) => out.push_str(&self.value(value)),
+            ExprKind::Index(list, index) => match (self.form, self.unrecorded_value(id, within)) {
+                (Form::Substituted, Some(value)) => out.push_str(&self.value(&value)),
                 _ => {
                     let list_text = match formula.kind(list) {
                         ExprKind::Name(name) => self.symbol(name),
@@ -455,8 +507,9 @@ impl<'e, 's> Printer<'e, 's> {
         out.push_str(close);
     }
 
-    /// `sum(i in lo..hi, body)`: as written, or, when its term does not depend on `i`, as the
-    /// closed form `count*term`.
+    /// `sum(i in lo..hi, body)`: when its term does not depend on `i`, as the closed form
+    /// `count*term`; substituted, as its terms; otherwise as written (in LaTeX
+    /// `\sum_{i=lo}^{hi} body`).
     fn write_sum(
         &self,
         out: &mut String,
@@ -487,6 +540,35 @@ impl<'e, 's> Printer<'e, 's> {
             );
             return;
         }
+        if self.form == Form::Substituted && self.write_terms(out, id, lo, body, within) {
+            return;
+        }
+        // The term differs from one `i` to the next: it is printed as written, not as the values
+        // of the last term evaluated.
+        let written = Printer {
+            evaluator: self.evaluator,
+            budget: self.budget,
+            side: Default::default(),
+            form: Form::Written,
+            dialect: self.dialect,
+            format: self.format,
+            keep_calls: true,
+        };
+        if self.dialect == Dialect::Latex {
+            out.push_str("\\sum_{");
+            out.push_str(&self.symbol(var));
+            out.push('=');
+            self.write(out, lo, within, TOP);
+            out.push_str("}^{");
+            self.write(out, hi, within, TOP);
+            out.push_str("} ");
+            let term = Context {
+                side: Side::Right,
+                ..product
+            };
+            written.write(out, body, within, term);
+            return;
+        }
         out.push_str("sum(");
         out.push_str(&self.symbol(var));
         out.push_str(" in ");
@@ -494,17 +576,108 @@ impl<'e, 's> Printer<'e, 's> {
         out.push_str("..");
         self.write(out, hi, within, TOP);
         out.push_str(", ");
-        // The term differs from one `i` to the next: it is printed as written, not as the values
-        // of the last term evaluated.
-        let written = Printer {
-            evaluator: self.evaluator,
-            form: Form::Written,
-            dialect: self.dialect,
-            format: self.format,
-            keep_calls: true,
-        };
         written.write(out, body, within, TOP);
         out.push(')');
+    }
+
+    /// Writes a sum whose term varies as its terms, substituted (`3*(96*7*7+96)+3*(...)+...`),
+    /// so that a derivation is plain arithmetic a reader (or `check --scan`) can redo. Each term
+    /// is evaluated again on an evaluator of its own, with the variable set, and printed from its
+    /// records; a run of equal terms prints once with its count, and a zero term not at all.
+    /// False, with nothing written, when the sum was not evaluated or has too many terms.
+    fn write_terms(
+        &self,
+        out: &mut String,
+        id: ExprId,
+        lo: ExprId,
+        body: ExprId,
+        within: StatementId,
+    ) -> bool {
+        let Some(count) = self.evaluator.sum_count(id).and_then(Number::to_i64) else {
+            return false;
+        };
+        if count > MAX_TERMS_EVALUATED {
+            return false;
+        }
+        let mut terms = self.evaluator.for_terms();
+        let mut index = match terms.expr(lo, within) {
+            Ok(Value::Number(first)) if first.is_integer() => first,
+            _ => return false,
+        };
+        let limit = self.evaluator.limits().max_bits;
+        let operand = |side| Context {
+            precedence: Precedence::Sum,
+            op: Some(BinaryOp::Add),
+            side,
+        };
+        let factor = Context {
+            precedence: Precedence::Product,
+            op: Some(BinaryOp::Mul),
+            side: Side::Right,
+        };
+        // (how many equal terms in a row, the term as an operand of `+`, whether it needs
+        // parentheses as the right operand of `*`)
+        let mut runs: Vec<(u64, String, bool)> = Vec::new();
+        let mut printed = 0;
+        for _ in 0..count {
+            if terms.enter_term(id, &index, within).is_none() {
+                return false;
+            }
+            let term = Printer {
+                evaluator: &terms,
+                budget: self.budget,
+                side: Default::default(),
+                form: self.form,
+                dialect: self.dialect,
+                format: self.format,
+                keep_calls: self.keep_calls,
+            };
+            let mut text = String::new();
+            term.write(&mut text, body, within, operand(Side::Right));
+            let shape = term.shape(body, within);
+            let wrap = Self::needs_parentheses(shape, factor)
+                && !Self::needs_parentheses(shape, operand(Side::Right));
+            drop(term);
+            terms.leave_term();
+            match runs.last_mut() {
+                Some((n, last, _)) if *last == text => *n += 1,
+                _ if text == "0" => {}
+                _ => {
+                    printed += text.len();
+                    if runs.len() == MAX_PRINTED_TERMS
+                        || !self.budget.output_fits(out.len() + printed)
+                    {
+                        return false;
+                    }
+                    runs.push((1, text, wrap));
+                }
+            }
+            index = match index.add(&Number::from_i64(1), limit) {
+                Ok(next) => next,
+                Err(_) => return false,
+            };
+        }
+        if runs.is_empty() {
+            out.push('0');
+        }
+        let (open, close) = self.parentheses();
+        for (i, (n, text, wrap)) in runs.into_iter().enumerate() {
+            if i > 0 {
+                out.push_str(&self.operator(BinaryOp::Add));
+            }
+            if n > 1 {
+                out.push_str(&self.number_text(&n.to_string()));
+                out.push_str(&self.operator(BinaryOp::Mul));
+            }
+            if n > 1 && wrap {
+                out.push_str(open);
+                out.push_str(&text);
+                out.push_str(close);
+            } else {
+                out.push_str(&text);
+            }
+        }
+        true
     }
 
     /// The number of terms of `sum(i in lo..hi, ...)` as a formula: `L` for `0..L-1`, `n` for

@@ -186,10 +186,13 @@ fn the_size_limit_applies_to_check() {
     assert!(out.contains("bits"), "{out}");
 }
 
-/// Every text style of `derive`, for every built-in, read back by `check --scan`: the claims are
-/// found, none is false, and the total the derivation printed is among those that hold. The
-/// expected values are `derive`'s own, computed by a second route (the evaluator), so this
-/// tests the reader, not the arithmetic.
+/// Every text style of `derive`, for every built-in with its default config, read back by
+/// `check --scan`: every line that states a result has a claim found on it, and every claim
+/// holds (none false, none "not evaluated"), the total the derivation printed among them. A
+/// derivation is self-contained: the steps style defines its sizes (`where`), parts and functions
+/// (`linear(i, o, bias) = ...`), markdown the same in its tables, and a sum over a config list
+/// prints as its terms. The expected values are `derive`'s own, computed by a second route (the
+/// evaluator), so this tests the printer and the reader, not the arithmetic.
 #[test]
 fn every_derive_style_of_every_builtin_checks_back() {
     let styles: [&[&str]; 8] = [
@@ -214,20 +217,12 @@ fn every_derive_style_of_every_builtin_checks_back() {
             args.extend_from_slice(style);
             let (code, derivation, err) = run(&args);
             assert_eq!(code, 0, "{args:?}: {err}");
-            // A sum over a config list (ResNet's stages, Swin's depths) is printed as
-            // `sum(s in 0..4-1, ...)` with the list's name: not a derivation a reader can check
-            // alone. Those derivations are left out here (a known gap, in the closing note).
-            if derivation.contains("sum(") {
-                continue;
-            }
             let path = dir.join(format!("{name}-{}.txt", style.join("")));
             std::fs::write(&path, &derivation).expect("the derivation is written");
             let path = path.to_string_lossy().into_owned();
             let (code, report, _) = run(&["check", "--scan", &path, "--json"]);
             let json: serde_json::Value = serde_json::from_str(&report).expect("JSON");
             let claims = json["claims"].as_array().cloned().unwrap_or_default();
-            let false_ones: Vec<&serde_json::Value> =
-                claims.iter().filter(|c| c["status"] == "false").collect();
             let total_holds = claims
                 .iter()
                 .any(|c| c["status"] == "holds" && c["claimed"] == total.as_str());
@@ -245,21 +240,7 @@ fn every_derive_style_of_every_builtin_checks_back() {
                 .map(|(i, _)| i + 1)
                 .filter(|n| !lines_with_claims.contains(&(*n as u64)))
                 .collect();
-            // The steps and markdown styles print the parts and functions by name
-            // (`attention_qkv = 3*linear(H,A*d,true) = ...`, `model(...)` of a sub-model), which a
-            // document read alone does not define: such a claim may be "not evaluated" (never
-            // false), and a table row of them may go unread. The article and LaTeX styles inline
-            // everything: there every claim holds and every line is read.
-            let names_parts = style[1] == "steps" || style[1] == "markdown";
-            let unexplained = not_holding
-                .iter()
-                .any(|c| !(names_parts && c["status"] == "not-evaluated"));
-            if code != 0
-                || !false_ones.is_empty()
-                || unexplained
-                || !total_holds
-                || (!names_parts && !missed.is_empty())
-            {
+            if code != 0 || !not_holding.is_empty() || !total_holds || !missed.is_empty() {
                 failures.push(format!(
                     "{args:?}: exit {code}, total {total} holds: {total_holds}, not holding: {not_holding:?}, lines missed: {missed:?}"
                 ));

@@ -135,6 +135,12 @@ fn previous_visible(text: &str, at: usize) -> Option<char> {
 
 /// Cleans a document or an `-e` expression.
 pub(super) fn clean(text: &str) -> Cleaned {
+    clean_calling(text, &[])
+}
+
+/// `clean` for a document that defines `functions` (`linear(i, o, bias) = ...`): the arguments of
+/// their calls (`linear(H,4*H,true)`) are not a bracketed list of labels.
+pub(super) fn clean_calling(text: &str, functions: &[String]) -> Cleaned {
     let mut approximate_equals = HashSet::new();
     let mut padding = vec![false; text.len()];
     let original = text;
@@ -145,7 +151,7 @@ pub(super) fn clean(text: &str) -> Cleaned {
     let text = group_numbers(&text, &mut padding);
     let text = superscripts(&text, &mut padding);
     let text = configuration_lines(&text, &mut padding);
-    let text = prose_in_brackets(&text, &mut padding);
+    let text = prose_in_brackets(&text, functions, &mut padding);
     let text = counted_words(&text, &mut padding);
     let mut cleaned = mark_claims(text, &approximate_equals, padding);
     cleaned.code = code_spans(original);
@@ -455,6 +461,19 @@ fn tex_macro(
     let replacement = match word {
         "times" | "cdot" | "ast" | "cross" | "bullet" | "cdotp" => Some("*"),
         "div" => Some("/"),
+        "bmod" | "mod" => Some("%"),
+        // `\left\lfloor \frac{a}{b} \right\rfloor`, `\max\left(a, b\right)`: the functions of the
+        // language, as `derive --style latex` prints them.
+        "lfloor" => Some("floor("),
+        "lceil" => Some("ceil("),
+        "rfloor" | "rceil" => Some(")"),
+        "max" | "min" if text[end..].starts_with("\\left(") => {
+            // The bracket moves up to the name: a gap between a name and `(` is prose.
+            let bracket = end + "\\left(".len();
+            fill(bytes, padding, at, bracket, &format!("{word}("));
+            return bracket - at;
+        }
+        "max" | "min" => Some(word),
         "approx" | "sim" | "simeq" | "thickapprox" | "approxeq" | "doteq" => {
             approximate_equals.insert(at);
             Some("=")
@@ -895,13 +914,43 @@ fn cell_kind(cell: &str) -> Cell {
     if is_identifier_start(b[0]) && b.iter().all(|c| is_identifier_byte(*c) || *c == b'.') {
         return Cell::Name;
     }
+    // Values `derive` prints in its sizes table: a fraction (`1/1000000`), a string
+    // (`"layer_norm"`).
+    let whole = |t: &str| {
+        t.starts_with(|c: char| c.is_ascii_digit())
+            && t.bytes().all(|c| c.is_ascii_digit() || c == b'_')
+    };
+    if cell
+        .split_once('/')
+        .is_some_and(|(n, d)| whole(n.trim_start_matches('-')) && whole(d))
+        || cell.len() >= 2
+            && cell.starts_with('"')
+            && cell.ends_with('"')
+            && !cell[1..cell.len() - 1].contains('"')
+    {
+        return Cell::Number;
+    }
+    // A list value: `[512, 512, 512]`.
+    if let Some(items) = cell.strip_prefix('[').and_then(|c| c.strip_suffix(']')) {
+        if items
+            .split(',')
+            .all(|item| number_end(item.trim().as_bytes(), 0) == Some(item.trim().len()))
+        {
+            return Cell::Number;
+        }
+    }
     let logic = cell
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
         .any(|w| matches!(w, "if" | "or" | "and" | "not"));
+    // Commas and square brackets: arguments and indexes (`layer_norm(d,true)`, `widths[s]`);
+    // a comparison computes a truth value (`kind=="bart"`).
     let formula = cell
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || " _.+-*/^()×·⋅∗|=!<>\"".contains(c))
-        && (logic || cell.chars().any(|c| "+-*/^(×·⋅∗".contains(c)));
+        .all(|c| c.is_ascii_alphanumeric() || " _.,+-*/%^()[]×·⋅∗|=!<>\"".contains(c))
+        && (logic
+            || cell.chars().any(|c| "+-*/%^(×·⋅∗<>".contains(c))
+            || cell.contains("==")
+            || cell.contains("!="));
     if formula {
         Cell::Formula
     } else {
@@ -954,7 +1003,7 @@ fn table_row(line: &str, line_start: usize, bytes: &mut [u8], padding: &mut [boo
 
 /// Prose in brackets inside a formula is not part of it: `768*3072(原文中4H长度) + 3072`,
 /// `12 (layers) × …` keeps `(layers)`, but `(4H in the original)` and anything with Chinese goes.
-fn prose_in_brackets(text: &str, padding: &mut [bool]) -> String {
+fn prose_in_brackets(text: &str, functions: &[String], padding: &mut [bool]) -> String {
     let mut bytes = text.as_bytes().to_vec();
     let mut open: Option<usize> = None;
     for (at, c) in text.char_indices() {
@@ -965,10 +1014,23 @@ fn prose_in_brackets(text: &str, padding: &mut [bool]) -> String {
                 if let Some(start) = open.take() {
                     let inner = &text[start + char_at(text, start).map_or(1, char::len_utf8)..at];
                     // The arguments of `max(a, b)` are not a list of labels.
+                    let before = text[..start].trim_end();
+                    let called = &before[before
+                        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                        .len()..];
                     let call = ["min", "max", "floor", "ceil"]
                         .iter()
-                        .any(|f| text[..start].trim_end().ends_with(f));
-                    if !call && is_prose(inner) {
+                        .any(|f| before.ends_with(f))
+                        || crate::syntax::Function::from_name(called).is_some()
+                        || functions.iter().any(|f| f == called);
+                    // `not (gemma2 or gemma3)`: a condition, after a logic word or an operator.
+                    let condition = ["not", "and", "or", "if", "then", "else"].contains(&called)
+                        || before.ends_with(['=', '(', '+', '-', '*', '/']);
+                    let logic = inner
+                        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                        .any(|w| matches!(w, "and" | "or" | "not"));
+                    let formula = call || condition && logic;
+                    if !formula && is_prose(inner) {
                         fill(&mut bytes, padding, start, at + c.len_utf8(), "");
                     } else if inner.trim_start().starts_with(['=', '＝']) {
                         // `= 262,144,000 (= 2 × 131.072M)`: the aside continues the chain.

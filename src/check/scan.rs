@@ -52,7 +52,7 @@ const MAX_PIECE: usize = 64 * 1024;
 /// How many starting points of one piece are tried.
 const MAX_STARTS: usize = 64;
 
-const OPERATORS: &str = "+-*/^×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
+const OPERATORS: &str = "+-*/^%×·⋅∗＊✕÷／＋－−＾≠≤≥<>";
 
 /// Joins a line that begins with `=` to the line before it, so that an article's
 /// `total = a + b` / `      = 108890112` layout reads as one chain. Bytes keep their places.
@@ -170,6 +170,16 @@ fn tokenize(text: &str, padding: &[bool], line: Range<usize>) -> Vec<Token> {
                 }
             },
             Kind::Operator if c == '*' && bytes.get(end) == Some(&b'*') => end += 1,
+            // The range of `sum(i in 0..L-1, ...)`.
+            Kind::Other if c == '.' && depth > 0 && bytes.get(end) == Some(&b'.') => {
+                tokens.push(Token {
+                    kind: Kind::Operator,
+                    start: at,
+                    end: end + 1,
+                });
+                at = end + 1;
+                continue;
+            }
             // `!=`, `<=`, `>=` compare, in the condition of an `if`.
             Kind::Other if matches!(c, '!' | '<' | '>') && bytes.get(end) == Some(&b'=') => {
                 tokens.push(Token {
@@ -224,7 +234,38 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
     let mut spaced = false;
     // After `if`, words are the condition and the branches (`if tied then 0 else V*H`).
     let mut conditional = false;
+    // Inside `sum(...)` words are its variable and `in` (`sum(s in 0..n-1, depth[s]*x)`): the
+    // bracket depths of the sums open.
+    let mut depth = 0usize;
+    let mut sums: Vec<usize> = Vec::new();
+    let mut previous_text = "";
     for token in tokens {
+        let word = &text[token.start..token.end];
+        // `(gemma2 or gemma3)`: inside brackets, `and` and `or` join operands.
+        let logic =
+            depth > 0 && (matches!(word, "and" | "or") || matches!(previous_text, "and" | "or"));
+        match token.kind {
+            Kind::Open => {
+                depth += 1;
+                if previous_text == "sum" {
+                    sums.push(depth);
+                }
+            }
+            Kind::Close => {
+                if sums.last() == Some(&depth) {
+                    sums.pop();
+                }
+                depth = depth.saturating_sub(1);
+            }
+            Kind::Other => {
+                depth = 0;
+                sums.clear();
+            }
+            _ => {}
+        }
+        if token.kind != Kind::Space {
+            previous_text = word;
+        }
         match token.kind {
             Kind::Other => {
                 pieces.push(std::mem::take(&mut current));
@@ -234,7 +275,9 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
             Kind::Space => spaced = true,
             kind => {
                 let previous = current.last().map(|t| t.kind);
-                if kind == Kind::Name && &text[token.start..token.end] == "if" {
+                // After `if` (or `not`), words are the condition and the branches (`if tied
+                // then 0 else V*H`, `not hubert or learned`).
+                if kind == Kind::Name && matches!(word, "if" | "not") {
                     conditional = true;
                 }
                 let in_code = |at: usize| code.get(at) == Some(&true);
@@ -242,6 +285,8 @@ fn pieces(text: &str, code: &[bool], tokens: &[Token]) -> Vec<Vec<Token>> {
                     current.last().is_some_and(|t| in_code(t.start)) && in_code(token.start);
                 let gap = spaced
                     && !conditional
+                    && !logic
+                    && sums.is_empty()
                     && !code_span
                     && matches!(previous, Some(Kind::Number | Kind::Name | Kind::Close))
                     && matches!(kind, Kind::Number | Kind::Name | Kind::Open);
@@ -432,10 +477,112 @@ fn has_operator(formula: &Formula, mut id: ExprId) -> bool {
     loop {
         match formula.kind(id) {
             ExprKind::Group(inner) | ExprKind::Unary(_, inner) => id = inner,
-            ExprKind::Binary(..) | ExprKind::Call(..) | ExprKind::If { .. } => return true,
+            ExprKind::Binary(..)
+            | ExprKind::Call(..)
+            | ExprKind::Apply { .. }
+            | ExprKind::Sum { .. }
+            | ExprKind::Index(..)
+            | ExprKind::If { .. } => return true,
             _ => return false,
         }
     }
+}
+
+/// A function a document defines, written as `derive` prints one: a line
+/// `linear(i, o, bias) = i*o + (if bias then o else 0)` (the steps style's functions), or a table
+/// row `` | `linear(i, o, bias)` | `i*o + ...` | ... | `` (the markdown style's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct FunctionLine {
+    pub name: String,
+    /// The definition in the language: `fn linear(i, o, bias) = i*o + ...`.
+    pub definition: String,
+}
+
+/// Most function definitions read from one document.
+const MAX_FUNCTIONS: usize = 1_000;
+
+/// The functions a (raw) document defines, each once (the first definition of a name), so that
+/// claims calling them (`3*linear(H,A*d,true) = ...`) can be evaluated. A line is one when its
+/// signature starts it, its parameters are plain names, the name is no built-in function, and
+/// `fn` before it makes a definition the grammar reads.
+pub(super) fn function_definitions(text: &str, max_depth: usize) -> Vec<FunctionLine> {
+    let mut found: Vec<FunctionLine> = Vec::new();
+    for line in text.lines() {
+        if found.len() == MAX_FUNCTIONS {
+            break;
+        }
+        let Some((signature, body)) = signature_and_body(line) else {
+            continue;
+        };
+        let Some(name) = signature_name(signature) else {
+            continue;
+        };
+        if crate::syntax::Function::from_name(name).is_some()
+            || found.iter().any(|f| f.name == name)
+        {
+            continue;
+        }
+        let definition = format!("fn {signature} = {body}");
+        let mut formula = Formula::new();
+        let source = formula.sources.add("", definition.as_str());
+        match parser::parse_file(&mut formula, source, max_depth) {
+            Ok(statements) if statements.is_empty() && formula.function(name).is_some() => found
+                .push(FunctionLine {
+                    name: name.to_string(),
+                    definition,
+                }),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A line's `signature` and body, if it has the shape of a function definition.
+fn signature_and_body(line: &str) -> Option<(&str, String)> {
+    let line = line.trim();
+    if let Some(row) = line.strip_prefix('|') {
+        let mut cells = table_cells(row);
+        let signature = cells.next()?.trim().strip_prefix('`')?.strip_suffix('`')?;
+        let body = cells.next()?.trim().strip_prefix('`')?.strip_suffix('`')?;
+        return Some((signature.trim(), body.replace("\\|", "|")));
+    }
+    let close = line.find(')')?;
+    let (signature, rest) = line.split_at(close + 1);
+    let body = rest.trim_start().strip_prefix('=')?;
+    if body.starts_with('=') {
+        return None;
+    }
+    Some((signature, body.trim().to_string()))
+}
+
+/// A markdown row's cells (after its first `|`), split at the `|`s not escaped as `\|`.
+fn table_cells(row: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut escaped = false;
+    let mut cells = Vec::new();
+    for (at, c) in row.char_indices() {
+        match c {
+            '|' if !escaped => {
+                cells.push(&row[start..at]);
+                start = at + 1;
+            }
+            _ => {}
+        }
+        escaped = c == '\\';
+    }
+    cells.into_iter()
+}
+
+/// The name of a signature `name(a, b, c)` whose parameters are plain names.
+fn signature_name(signature: &str) -> Option<&str> {
+    let (name, rest) = signature.split_once('(')?;
+    let parameters = rest.strip_suffix(')')?;
+    let identifier = |word: &str| {
+        word.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let plain = identifier(name) && parameters.split(',').all(|p| identifier(p.trim()));
+    plain.then_some(name)
 }
 
 /// The text the grammar reads for a document: its formulas in place, everything else blank, and a

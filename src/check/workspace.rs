@@ -143,7 +143,24 @@ impl Workspace {
                         cleaned,
                         joined,
                         fragments,
+                        functions,
                     } = read_document(text, max_depth);
+                    // Read first, so that the document's `linear(...)` parse as calls of them.
+                    // They are not claims; their source is the definitions as the grammar reads
+                    // them (`fn` added), named after the document.
+                    if !functions.is_empty() {
+                        // A second document defining the same function keeps the first's.
+                        let definitions: Vec<&str> = functions
+                            .iter()
+                            .filter(|f| self.formula.function(&f.name).is_none())
+                            .map(|f| f.definition.as_str())
+                            .collect();
+                        let source = self
+                            .formula
+                            .sources
+                            .add(format!("{name} (functions)"), definitions.join("\n"));
+                        parser::parse_file(&mut self.formula, source, max_depth)?;
+                    }
                     let combined = scan::combine(&joined, &fragments);
                     let found = fragments;
                     let source = self.formula.sources.add(name.clone(), combined);
@@ -183,13 +200,13 @@ impl Workspace {
             None,
             &options.limits,
         )?;
-        if let Err(error) = crate::link::link(&mut self.formula) {
-            // A document read by --scan is prose: `f(1, 2)` in it calls no function it defines.
-            // The claims around it are judged one by one (an unknown name: not evaluated)
-            // instead of the whole document being refused.
-            if self.scanned.is_empty() {
-                return Err(error);
-            }
+        if self.scanned.is_empty() {
+            crate::link::link(&mut self.formula)?;
+        } else {
+            // A document read by --scan is prose: `f(1, 2)` in it may call no function it
+            // defines. The claims around such a call are judged one by one (an unknown
+            // function: not evaluated); every other call is linked.
+            crate::link::link_what_can_be(&mut self.formula);
         }
         check_statement_count(&self.formula, options.limits.max_definitions)
     }
@@ -598,10 +615,14 @@ struct Document {
     cleaned: clean::Cleaned,
     joined: String,
     fragments: Vec<Fragment>,
+    /// The functions it defines as `derive` prints them (`linear(i, o, bias) = ...`).
+    functions: Vec<scan::FunctionLine>,
 }
 
 fn read_document(text: &str, max_depth: usize) -> Document {
-    let cleaned = clean::clean(text);
+    let functions = scan::function_definitions(text, max_depth);
+    let names: Vec<String> = functions.iter().map(|f| f.name.clone()).collect();
+    let cleaned = clean::clean_calling(text, &names);
     let joined = scan::join_continuations(&cleaned.text);
     let rounded: HashSet<usize> = cleaned.approximations.keys().copied().collect();
     let found = scan::fragments(
@@ -616,6 +637,7 @@ fn read_document(text: &str, max_depth: usize) -> Document {
         cleaned,
         joined,
         fragments,
+        functions,
     }
 }
 
