@@ -1040,6 +1040,12 @@ mod edges {
             latex("total = sum(i in 1..2, i) + sum(d_l in 1..2, d_l)\n"),
             "1+2+1+2 = 6"
         );
+        // Past the printer's term limit a sum is kept, as \sum; a variable of more than one
+        // letter is upright, its underscore escaped. Each sum is 200000*200001/2 = 20,000,100,000.
+        assert_eq!(
+            latex("total = sum(d_l in 1..200000, d_l) + sum(i in 1..200000, i)\n"),
+            "\\sum_{\\mathrm{d\\_l}=1}^{200\\,000} \\mathrm{d\\_l}+\\sum_{i=1}^{200\\,000} i = 40\\,000\\,200\\,000"
+        );
     }
 
     #[test]
