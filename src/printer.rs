@@ -156,7 +156,9 @@ impl<'e, 's> Printer<'e, 's> {
                     keep_calls: self.keep_calls,
                 };
                 let items: Vec<String> = items.iter().map(|item| ungrouped.value(item)).collect();
-                format!("[{}]", items.join(", "))
+                // `[7]` is a bracket around 7: a list of one item needs its trailing comma.
+                let trailing = if items.len() == 1 { "," } else { "" };
+                format!("[{}{trailing}]", items.join(", "))
             }
         }
     }
@@ -476,6 +478,9 @@ impl<'e, 's> Printer<'e, 's> {
                         out.push_str(if self.format.spaced { ", " } else { "," });
                     }
                     self.write(out, *item, within, TOP);
+                }
+                if items.len() == 1 {
+                    out.push(',');
                 }
                 out.push(']');
             }
@@ -1057,6 +1062,15 @@ mod edges {
         assert_eq!(json["substituted"], "4*3+2*2");
         assert_eq!(json["symbolic"], "H*W+xs[1]*2");
         assert_eq!(json["value"], "16");
+    }
+
+    #[test]
+    fn a_list_of_one_item_keeps_its_comma() {
+        // `[7]` reads back as a bracket around 7; `[7,]` is the list. len 1 + len 2 = 3.
+        let text = "total = len([7,]) + len([1, 2])\n";
+        assert_eq!(symbolic(text), "len([7,])+len([1,2])");
+        assert!(article(text).ends_with("=3"), "{}", article(text));
+        assert!(article(text).contains("[7,]"), "{}", article(text));
     }
 
     #[test]
