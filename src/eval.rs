@@ -1364,6 +1364,18 @@ mod edges {
         }
     }
 
+    #[test]
+    fn booleans_and_strings_compare_for_equality_only() {
+        // `==` and `!=` compare booleans and strings; an order (`<`, `>=`) between them is a type
+        // error, not `false < true`.
+        assert_eq!(value("true == true"), "true");
+        assert_eq!(value("true != false"), "true");
+        for expression in ["false < true", "true >= false", "\"a\" < \"b\""] {
+            let error = error(&request(None, Some(expression), None));
+            assert!(matches!(error, Error::Type { .. }), "{expression}: {error}");
+        }
+    }
+
     fn with_sum_terms(expression: &str, max_sum_terms: u64) -> Result<String, Error> {
         let mut request = request(None, Some(expression), None);
         request.limits = Limits {
