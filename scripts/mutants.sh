@@ -45,8 +45,10 @@ done
 # out, so a printer mutant only they catch counts as missed here.
 # Given as cargo arguments, not after `--`, so that the build of each mutant builds only these
 # (after `--` they reach `cargo test` alone, and the build step builds every test target).
+# The whole-message error snapshots (tests/error_messages.rs, seconds a run) catch a mutant that
+# changes only what a message says.
 tests=(--cargo-arg=--lib --cargo-arg=--test=language --cargo-arg=--test=fold
-    --cargo-arg=--test=properties)
+    --cargo-arg=--test=properties --cargo-arg=--test=error_messages)
 
 # One target directory for every mutant, kept between runs: a copy of target/ (made with its
 # times, so the dependencies stay fresh) rather than cargo-mutants' copy, whose new times make
