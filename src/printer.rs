@@ -1065,6 +1065,36 @@ mod edges {
     }
 
     #[test]
+    fn printing_stops_at_the_output_limit_before_the_text_is_built() {
+        // Each part doubles the inlined text: a40 alone would print 2^40 ones. Printing stops
+        // where the next piece no longer fits the limit (64 KiB here), so the error comes at once
+        // instead of after building a terabyte string.
+        let mut text = String::from("a0 = 1\n");
+        for i in 1..=40 {
+            text.push_str(&format!("a{i} = a{p}+a{p}\n", p = i - 1));
+        }
+        text.push_str("total = a40\n");
+        let request = Request {
+            formula: Some(FormulaSource::Text {
+                name: "t.formula".into(),
+                text,
+            }),
+            limits: crate::limits::Limits {
+                max_input_bytes: 64 * 1024,
+                ..crate::limits::Limits::default()
+            },
+            ..Request::default()
+        };
+        let program = Program::load(&request).expect("the file loads");
+        let result = crate::derive(&program, Style::Article, NumberFormat::default());
+        assert!(
+            matches!(result, Err(crate::Error::OutputTooLarge { .. })),
+            "{:?}",
+            result.map(|d| d.text.len())
+        );
+    }
+
+    #[test]
     fn a_list_of_one_item_keeps_its_comma() {
         // `[7]` reads back as a bracket around 7; `[7,]` is the list. len 1 + len 2 = 3.
         let text = "total = len([7,]) + len([1, 2])\n";
