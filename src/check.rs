@@ -16,7 +16,7 @@ mod workspace;
 
 use std::collections::HashSet;
 
-use crate::bind::{Resolution, Scope};
+use crate::bind::Resolution;
 use crate::config::Lookup;
 use crate::error::Error;
 use crate::eval::{Evaluator, Value};
@@ -131,11 +131,7 @@ fn has_literal(formula: &Formula, id: ExprId) -> bool {
 /// Names in a link (and the parts it uses) that nothing defines, in the order written.
 fn unknown_names(workspace: &Workspace, link: ExprId, within: StatementId) -> Vec<String> {
     let formula = &workspace.formula;
-    let scope = Scope::new(
-        formula,
-        workspace.config.as_ref(),
-        workspace.limits.max_bits,
-    );
+    let scope = workspace.scope();
     let mut names = Vec::new();
     let mut seen = HashSet::new();
     let mut stack = vec![(link, within)];
@@ -564,11 +560,7 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
     let mut values = std::collections::HashMap::new();
     {
         let formula = &workspace.formula;
-        let scope = Scope::new(
-            formula,
-            workspace.config.as_ref(),
-            workspace.limits.max_bits,
-        );
+        let scope = workspace.scope();
         let mut evaluator = Evaluator::new(&scope, workspace.limits);
         for &id in &statements {
             let statement = formula.statement(id);

@@ -478,9 +478,14 @@ impl Workspace {
         out.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 
+    /// The names of the formula as it is now, bound to the config, under the run's limits.
+    pub(super) fn scope(&self) -> Scope<'_> {
+        Scope::new(&self.formula, self.config.as_ref(), self.limits.max_bits)
+    }
+
     /// Evaluates one link of a statement on the formula as it is now.
     pub(super) fn evaluate(&self, link: ExprId, within: StatementId) -> Result<Value> {
-        let scope = Scope::new(&self.formula, self.config.as_ref(), self.limits.max_bits);
+        let scope = self.scope();
         let mut evaluator = Evaluator::new(&scope, self.limits);
         evaluator.expr(link, within)
     }

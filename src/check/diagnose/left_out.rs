@@ -1,7 +1,6 @@
 //! A part left out: a named part the file defines, which the claim's computed side never uses,
 //! whose value is exactly the difference (`total = embeddings + layers` without `head`).
 
-use crate::bind::Scope;
 use crate::check::report::{PartFinding, PartRelation};
 use crate::check::workspace::Workspace;
 use crate::eval::Evaluator;
@@ -25,7 +24,7 @@ pub(super) fn left_out(workspace: &Workspace, claim: &Claim, walk: &Walk) -> Vec
         .take(MAX_CANDIDATES)
         .collect();
     let mut found = Vec::new();
-    let scope = Scope::new(&workspace.formula, workspace.config.as_ref(), limit);
+    let scope = workspace.scope();
     let mut evaluator = Evaluator::new(&scope, workspace.limits);
     for (id, name, span) in unused {
         let Some(value) = number_of(evaluator.statement(id)) else {

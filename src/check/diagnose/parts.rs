@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use crate::bind::Scope;
 use crate::check::report::{PartFinding, PartRelation};
 use crate::check::workspace::{Change, Workspace};
 use crate::eval::{Evaluator, Value};
@@ -24,7 +23,7 @@ pub(super) fn parts(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Ve
     };
     // Every node's own value, from one recorded evaluation.
     let own: HashMap<ExprId, Number> = {
-        let scope = Scope::new(&workspace.formula, workspace.config.as_ref(), limit);
+        let scope = workspace.scope();
         let mut evaluator = Evaluator::new(&scope, workspace.limits).record_values();
         if evaluator.expr(claim.computed, claim.within).is_err() {
             return Vec::new();

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
-use crate::bind::{Resolution, Scope};
+use crate::bind::Resolution;
 use crate::check::report::FixTarget;
 use crate::check::workspace::Workspace;
 use crate::config::Lookup;
@@ -51,11 +51,7 @@ impl Walk {
     /// were made by a repair and are not the author's literals.
     pub(super) fn new(workspace: &Workspace, claim: &Claim, synthetic: usize) -> Walk {
         let formula = &workspace.formula;
-        let scope = Scope::new(
-            formula,
-            workspace.config.as_ref(),
-            workspace.limits.max_bits,
-        );
+        let scope = workspace.scope();
         let mut evaluator = Evaluator::new(&scope, workspace.limits);
         let mut walk = Walk {
             literals: Vec::new(),
