@@ -6,7 +6,11 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("formulas");
+    // Read at run time, not with `env!`: a build script compiled in one copy of the tree (cargo
+    // reuses it for a copy in another directory, as cargo-mutants makes) must read the formulas
+    // of the copy it builds.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("formulas");
     println!("cargo:rerun-if-changed={}", root.display());
     println!("cargo:rerun-if-changed={}", root.join("lib").display());
     let mut out = String::new();
@@ -19,18 +23,18 @@ fn main() {
 
 /// `pub const NAME: &[Builtin]`, one entry per `.formula` file of `dir`, sorted by name.
 fn table(out: &mut String, name: &str, dir: &Path) {
-    let mut files: Vec<(String, String)> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|path| path.extension().is_some_and(|e| e == "formula") && path.is_file())
-                .filter_map(|path| {
-                    let stem = path.file_stem()?.to_str()?.to_string();
-                    Some((stem, path.to_str()?.to_string()))
-                })
-                .collect()
+    // A directory that cannot be read stops the build: an empty table would build a binary
+    // without its models.
+    let entries = std::fs::read_dir(dir)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", dir.display()));
+    let mut files: Vec<(String, String)> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "formula") && path.is_file())
+        .filter_map(|path| {
+            let stem = path.file_stem()?.to_str()?.to_string();
+            Some((stem, path.to_str()?.to_string()))
         })
-        .unwrap_or_default();
+        .collect();
     files.sort();
     let _ = writeln!(out, "pub const {name}: &[Builtin] = &[");
     for (stem, path) in files {

@@ -9,7 +9,10 @@
 # usage: scripts/mutants.sh [core|rest|FILE...]        (default: core)
 #   SHARD=k/n   run one deterministic slice (every n-th mutant from the k-th, round robin)
 #   JOBS=1      parallel builds (each needs its own copy of the tree)
-#   TIMEOUT=150 seconds a test run may take before the mutant counts as a timeout
+#   TIMEOUT=60  seconds a test run may take before the mutant counts as a timeout (the tests take
+#               about 6 seconds on a quiet machine; a mutant that loops forever costs this much)
+#   OUT=DIR     where the results go (default mutants.out/NAME); with CARGO_TARGET_DIR set apart,
+#               two shards can run side by side
 # Results go to mutants.out/NAME/mutants.out/ (gitignored): caught.txt, missed.txt, timeout.txt,
 # unviable.txt, outcomes.json. `ITERATE=1` reruns only what the last run of NAME did not catch
 # (with SHARD it slices what is left, a different sample from the first run's).
@@ -59,9 +62,10 @@ if [[ ! -d $CARGO_TARGET_DIR/debug && -d target/debug ]]; then
     cp -a target/debug "$CARGO_TARGET_DIR/"
 fi
 
-options=(--no-shuffle --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-150}" --build-timeout 1800
+out=${OUT:-mutants.out/$name}
+options=(--no-shuffle --jobs "${JOBS:-1}" --timeout "${TIMEOUT:-60}" --build-timeout 1800
     --cargo-arg=--config=profile.dev.package.paramcount.debug=0
-    -o "mutants.out/$name")
+    -o "$out")
 if [[ -n ${SHARD:-} ]]; then
     options+=(--shard "$SHARD" --sharding round-robin)
 fi
@@ -69,5 +73,5 @@ if [[ -n ${ITERATE:-} ]]; then
     options+=(--iterate --baseline skip)
 fi
 
-mkdir -p "mutants.out/$name"
+mkdir -p "$out"
 cargo mutants "${filters[@]}" "${options[@]}" "${tests[@]}"
