@@ -1594,4 +1594,197 @@ mod edges {
             Error::ConfigValue { .. }
         ));
     }
+
+    // ---- what the evaluator keeps for the renderers (the mutation run found these unguarded) ----
+
+    use super::Evaluator;
+    use crate::bind::Scope;
+    use crate::syntax::ExprKind;
+
+    fn load(formula: &str, config: Option<&str>, limits: Limits) -> Program {
+        let mut request = request(Some(formula), None, config);
+        request.limits = limits;
+        Program::load(&request).unwrap_or_else(|e| panic!("{formula}: {e:?}"))
+    }
+
+    fn output_limit(bytes: usize) -> Limits {
+        Limits {
+            max_input_bytes: bytes,
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn digits_count_against_the_output_limit_and_stop_past_it() {
+        let program = load("x = 1", None, output_limit(10));
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let evaluator = Evaluator::new(&scope, program.limits);
+        // 12345 has 14 bits: estimated at 14*3/10 + 1 = 5 digits, charged twice to exactly 10.
+        let n = num_bigint::BigInt::from(12345);
+        assert_eq!(&*evaluator.digits(&n), "12345");
+        assert_eq!(&*evaluator.digits(&n), "12345");
+        assert!(!evaluator.printing_overflowed());
+        assert!(evaluator.output_fits(0), "10 bytes of 10 still fit");
+        assert_eq!(&*evaluator.digits(&n), "…");
+        assert!(evaluator.printing_overflowed());
+        assert_eq!(
+            &*evaluator.digits(&num_bigint::BigInt::from(1)),
+            "…",
+            "once past, always"
+        );
+
+        let evaluator = Evaluator::new(&scope, program.limits);
+        evaluator.digits(&n);
+        evaluator.digits(&n);
+        assert!(!evaluator.output_fits(1), "11 bytes of 10 do not");
+        assert!(evaluator.printing_overflowed());
+    }
+
+    #[test]
+    fn large_numbers_print_their_own_digits() {
+        // Past 8192 bits the text is cached by value: two numbers must not share one.
+        let program = load("x = 1", None, Limits::default());
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let evaluator = Evaluator::new(&scope, program.limits);
+        let a = num_bigint::BigInt::from(7u8).pow(3000);
+        let b = num_bigint::BigInt::from(3u8).pow(6000);
+        assert_eq!(&*evaluator.digits(&a), a.to_string());
+        assert_eq!(&*evaluator.digits(&b), b.to_string());
+        assert_eq!(&*evaluator.digits(&a), a.to_string());
+    }
+
+    #[test]
+    fn charged_output_fits_up_to_the_limit_exactly() {
+        let program = load("x = 1", None, output_limit(10));
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let evaluator = Evaluator::new(&scope, program.limits);
+        assert!(evaluator.output_fits(10));
+        assert!(!evaluator.printing_overflowed());
+        assert!(evaluator.charge_output(10));
+        assert!(!evaluator.printing_overflowed());
+        assert!(evaluator.output_fits(0));
+        assert!(!evaluator.charge_output(1));
+        assert!(evaluator.printing_overflowed());
+        assert!(!evaluator.charge_output(0), "once past, always");
+        let evaluator = Evaluator::new(&scope, program.limits);
+        assert!(!evaluator.output_fits(11));
+        assert!(evaluator.printing_overflowed());
+    }
+
+    #[test]
+    fn terms_of_a_sum_see_their_own_index_and_nothing_after() {
+        let program = load(
+            "fn g(x) = x*x + i\ns = sum(i in 1..3, g(i))",
+            None,
+            Limits::default(),
+        );
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        let s = program.formula.find_definition("s").expect("s is defined");
+        // 1*1+1 + 2*2+2 + 3*3+3, by hand
+        assert_eq!(
+            evaluator.statement(s).map(|v| v.to_string()).ok(),
+            Some("20".into())
+        );
+        let sum = program.formula.statement(s).value();
+        let ExprKind::Sum { body, .. } = program.formula.kind(sum) else {
+            panic!("s is a sum");
+        };
+        for (index, term) in [(2, "6"), (3, "12"), (2, "6")] {
+            let value = evaluator.enter_term(sum, &Number::from_i64(index), s);
+            assert_eq!(
+                value.map(|v| v.to_string()),
+                Some(term.to_string()),
+                "term {index}"
+            );
+            // The term's variable is in scope until it is left.
+            assert_eq!(
+                evaluator.expr(body, s).map(|v| v.to_string()).ok(),
+                Some(term.into())
+            );
+            evaluator.leave_term();
+            assert!(
+                evaluator.expr(body, s).is_err(),
+                "`i` is out of scope after the term"
+            );
+        }
+        // Not a sum: nothing is entered.
+        assert!(evaluator
+            .enter_term(body, &Number::from_i64(1), s)
+            .is_none());
+    }
+
+    #[test]
+    fn a_sub_model_keeps_its_value_for_the_renderers() {
+        // The article's BERT, 108,890,112 parameters, counted through `model(...)`.
+        let program = load(
+            "x = model(\"bert-article\", sub)",
+            Some("{\"sub\": {}}"),
+            Limits::default(),
+        );
+        let config = program.config.as_ref();
+        let scope = Scope::new(&program.formula, config, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        let x = program.formula.find_definition("x").expect("x is defined");
+        let call = program.formula.statement(x).value();
+        assert!(evaluator.sub_model(call).is_none(), "not evaluated yet");
+        assert_eq!(
+            evaluator.statement(x).map(|v| v.to_string()).ok(),
+            Some("108890112".into())
+        );
+        assert_eq!(
+            evaluator.sub_model(call).map(|v| v.to_string()),
+            Some("108890112".into())
+        );
+    }
+
+    #[test]
+    fn forgotten_statements_are_evaluated_again() {
+        let program = load("a = 2\nb = a * 3", None, Limits::default());
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        let a = program.formula.find_definition("a").expect("a");
+        let b = program.formula.find_definition("b").expect("b");
+        assert_eq!(
+            evaluator.statement(b).map(|v| v.to_string()).ok(),
+            Some("6".into())
+        );
+        evaluator.assume(a, Value::Number(Number::from_i64(5)));
+        // `b` was memoised with a = 2 until it is forgotten.
+        assert_eq!(
+            evaluator.statement(b).map(|v| v.to_string()).ok(),
+            Some("6".into())
+        );
+        evaluator.forget(&[b]);
+        assert_eq!(
+            evaluator.statement(b).map(|v| v.to_string()).ok(),
+            Some("15".into())
+        );
+    }
+
+    #[test]
+    fn brackets_record_the_value_inside_them() {
+        let program = load("x = ((1 + 2)) * 3", None, Limits::default());
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits).record_values();
+        let x = program.formula.find_definition("x").expect("x");
+        assert_eq!(
+            evaluator.statement(x).map(|v| v.to_string()).ok(),
+            Some("9".into())
+        );
+        let ExprKind::Binary(_, outer, _) =
+            program.formula.kind(program.formula.statement(x).value())
+        else {
+            panic!("x is a product");
+        };
+        let ExprKind::Group(inner) = program.formula.kind(outer) else {
+            panic!("a bracket");
+        };
+        for group in [outer, inner] {
+            assert_eq!(
+                evaluator.recorded(group).map(|v| v.to_string()),
+                Some("3".into())
+            );
+        }
+    }
 }

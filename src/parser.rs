@@ -537,6 +537,70 @@ pub(crate) trait Build {
     /// Where `operand` was written, if it is a bare number literal: juxtaposing two of them
     /// (`2 3`) is an error, not a product.
     fn literal_span(&self, operand: &Self::Operand) -> Option<Span>;
+
+    // The operands only the tree holds (strings, calls, `if`, lists, indexes, sums over a range):
+    // the folder refuses them, and its caller then reads the text into a tree. Each pushes its
+    // nodes in the order `Lowering` does, so both routes build the same arena.
+
+    /// A string value (`"qwen2"`), unescaped; `span` covers the quotes.
+    fn string(&mut self, text: &str, span: Span) -> Result<Self::Operand, Self::Error> {
+        let _ = text;
+        Err(not_a_value(span).into())
+    }
+    /// `function(args)`: a built-in function or a user function, with its arguments read.
+    fn call(
+        &mut self,
+        function: (&str, Span),
+        args: &[Self::Operand],
+        span: Span,
+    ) -> Result<Self::Operand, Self::Error> {
+        let _ = (function, args);
+        Err(not_a_value(span).into())
+    }
+    /// `sum(var in lo..hi, body)`; the variable's node comes after the three parts.
+    fn sum_range(
+        &mut self,
+        var: (&str, Span),
+        parts: [Self::Operand; 3],
+        span: Span,
+    ) -> Result<Self::Operand, Self::Error> {
+        let _ = (var, parts);
+        Err(not_a_value(span).into())
+    }
+    /// `[a, b, c]` (a bracket around one item without a trailing comma is a group).
+    fn list(
+        &mut self,
+        items: &[Self::Operand],
+        trailing_comma: bool,
+        span: Span,
+    ) -> Result<Self::Operand, Self::Error> {
+        let _ = (items, trailing_comma);
+        Err(not_a_value(span).into())
+    }
+    /// `list[index]`; the list's name was read (and pushed) before the index.
+    fn index(
+        &mut self,
+        list: Self::Operand,
+        index: Self::Operand,
+        span: Span,
+    ) -> Result<Self::Operand, Self::Error> {
+        let _ = (list, index);
+        Err(not_a_value(span).into())
+    }
+    /// `if condition then a else b`.
+    fn if_then_else(
+        &mut self,
+        parts: [Self::Operand; 3],
+        span: Span,
+    ) -> Result<Self::Operand, Self::Error> {
+        let _ = parts;
+        Err(not_a_value(span).into())
+    }
+}
+
+/// What a builder without a tree says of an operand only a tree holds.
+fn not_a_value(span: Span) -> Error {
+    syntax_error(span.source, span.start as usize, "not plain arithmetic")
 }
 
 /// The tree builder: every operand is a node of the arena.
@@ -584,6 +648,65 @@ impl Build for Formula {
     fn literal_span(&self, operand: &ExprId) -> Option<Span> {
         let node = self.expr(*operand);
         matches!(node.node, Node::Number(_)).then_some(node.span)
+    }
+
+    fn string(&mut self, text: &str, span: Span) -> Result<ExprId> {
+        let node = self.str_node(text);
+        Ok(self.push_expr(node, span))
+    }
+
+    fn call(
+        &mut self,
+        (name, name_span): (&str, Span),
+        args: &[ExprId],
+        span: Span,
+    ) -> Result<ExprId> {
+        let node = match Function::from_name(name) {
+            // A user function's body is filled in when the program is linked.
+            Some(function) if !self.function_names.contains(name) => {
+                check_arity(function, args.len(), span)?;
+                self.call_node(function, args)
+            }
+            _ => {
+                let node = self.name_node(name);
+                let name_id = self.push_expr(node, name_span);
+                self.apply_node(name_id, name_id, args)
+            }
+        };
+        Ok(self.push_expr(node, span))
+    }
+
+    fn sum_range(
+        &mut self,
+        (var, var_span): (&str, Span),
+        [lo, hi, body]: [ExprId; 3],
+        span: Span,
+    ) -> Result<ExprId> {
+        let node = self.name_node(var);
+        let var_id = self.push_expr(node, var_span);
+        let node = self.sum_node(var_id, lo, hi, body);
+        Ok(self.push_expr(node, span))
+    }
+
+    fn list(&mut self, items: &[ExprId], trailing_comma: bool, span: Span) -> Result<ExprId> {
+        let node = match items {
+            [inner] if !trailing_comma => Node::Group(*inner),
+            _ => self.list_node(items),
+        };
+        Ok(self.push_expr(node, span))
+    }
+
+    fn index(&mut self, list: ExprId, index: ExprId, span: Span) -> Result<ExprId> {
+        Ok(self.push_expr(Node::Index(list, index), span))
+    }
+
+    fn if_then_else(
+        &mut self,
+        [condition, then, otherwise]: [ExprId; 3],
+        span: Span,
+    ) -> Result<ExprId> {
+        let node = self.if_node(condition, then, otherwise);
+        Ok(self.push_expr(node, span))
     }
 }
 
@@ -1040,7 +1163,7 @@ impl Lowering<'_> {
         let node = match pair.as_rule() {
             Rule::number => self.formula.number_node(&pair.as_str().replace('_', "")),
             Rule::boolean => Node::Bool(pair.as_str() == "true"),
-            Rule::string => self.formula.str_node(&unescape(pair)),
+            Rule::string => return self.formula.string(&unescape(pair), span),
             Rule::name => self.formula.name_node(pair.as_str()),
             Rule::group => {
                 let inner = pair
@@ -1066,18 +1189,7 @@ impl Lowering<'_> {
                 let (name, name_span) = function.ok_or_else(|| {
                     syntax_error(self.source, span.start as usize, "unknown function")
                 })?;
-                match Function::from_name(&name) {
-                    // A user function's body is filled in when the program is linked.
-                    Some(function) if !self.formula.function_names.contains(&name) => {
-                        check_arity(function, args.len(), span)?;
-                        self.formula.call_node(function, &args)
-                    }
-                    _ => {
-                        let node = self.formula.name_node(&name);
-                        let name_id = self.formula.push_expr(node, name_span);
-                        self.formula.apply_node(name_id, name_id, &args)
-                    }
-                }
+                return self.formula.call((&name, name_span), &args, span);
             }
             Rule::sum_range => {
                 let mut var = None;
@@ -1098,9 +1210,9 @@ impl Lowering<'_> {
                         "incomplete `sum`",
                     ));
                 };
-                let node = self.formula.name_node(&var);
-                let var_id = self.formula.push_expr(node, var_span);
-                self.formula.sum_node(var_id, lo, hi, body)
+                return self
+                    .formula
+                    .sum_range((&var, var_span), [lo, hi, body], span);
             }
             Rule::bracket => {
                 let mut items = Vec::new();
@@ -1112,10 +1224,7 @@ impl Lowering<'_> {
                         _ => {}
                     }
                 }
-                match items[..] {
-                    [inner] if !trailing_comma => Node::Group(inner),
-                    _ => self.formula.list_node(&items),
-                }
+                return Build::list(self.formula, &items, trailing_comma, span);
             }
             Rule::indexed => {
                 let mut list = None;
@@ -1143,7 +1252,7 @@ impl Lowering<'_> {
                         "incomplete index",
                     ));
                 };
-                Node::Index(list, index)
+                return self.formula.index(list, index, span);
             }
             Rule::if_expr => {
                 let mut parts = Vec::with_capacity(3);
@@ -1159,7 +1268,9 @@ impl Lowering<'_> {
                         "incomplete `if`",
                     ));
                 };
-                self.formula.if_node(condition, then, otherwise)
+                return self
+                    .formula
+                    .if_then_else([condition, then, otherwise], span);
             }
             _ => {
                 return Err(syntax_error(

@@ -10,17 +10,28 @@
 //! (`src/parser/fast/tests.rs`) compare the two trees on generated formulas.
 //!
 //! The core: ASCII digits and names (dotted too), numbers (`.5` too), `true`/`false`,
-//! `+ - * / ^ ** == != < <= > >= |` (and the division slash `∕`, which typeset pages use for `/`),
+//! `+ - * / % ^ ** == != < <= > >= |` (and the division slash `∕`, which typeset pages use for `/`),
 //! `and`, `or`, `not`, brackets `( )` and `[ ]`, juxtaposition, `name = expr` (with `let`), `=`
 //! claims, `;` and line breaks between statements, a line that begins with an operator continuing
-//! the line before, spaces, tabs and `#` comments. Anything else (explanations, strings, `if`,
-//! function calls, Unicode operators or names) — and any input with an error — makes it give up
-//! before the caller sees anything, and the whole input goes to pest, which defines the language
-//! and words the error messages.
+//! the line before, spaces, tabs and `#` comments.
+//!
+//! Beyond the core, for the tree only (the folder refuses them): the ASCII rest of the language,
+//! which every built-in family and library module is written in, so that counting a model does not
+//! spend its time in pest (a few thousand instructions a byte there): explanations and strings in
+//! `"` quotes, `if`/`then`/`else`, calls of built-in and user functions, `sum(i in a..b, body)`,
+//! lists `[a, b]`, indexes `xs[i]`, `override`, `fn` definitions, `use` and `@` metadata. These
+//! nest by recursion, at most `NESTED` deep; deeper text is pest's, which sizes its stack.
+//!
+//! Anything else (Unicode operators, names or quotes, a construct in a form this reader does not
+//! know) — and any input with an error — makes it give up before the caller sees anything, and the
+//! whole input goes to pest, which defines the language and words the error messages.
 
-use super::{push_chain, push_definition, Build, DefinitionParts, Infix, Yard};
+use super::{nesting_depth, push_chain, push_definition, Build, DefinitionParts, Infix, Yard};
 use crate::error::Error;
-use crate::syntax::{BinaryOp, Formula, SourceId, Span, StatementId, UnaryOp};
+use crate::syntax::{
+    BinaryOp, Formula, Function, FunctionDef, Metadata, SourceId, Span, StatementId, UnaryOp, Use,
+    UseTarget,
+};
 
 /// The input is outside the core, or wrong: pest decides what it is.
 pub(super) struct GiveUp;
@@ -43,7 +54,11 @@ pub(super) fn parse_file(
 ) -> Option<Vec<StatementId>> {
     let mut reader = Reader::new(source, text, max_depth);
     reader.functions = formula.function_names.clone();
-    atomically(formula, |formula| reader.file(formula))
+    atomically(formula, |formula| {
+        let ids = reader.file(formula)?;
+        reader.within_depth()?;
+        Ok(ids)
+    })
 }
 
 /// Reads an `-e` expression (a chain of `=` claims, no definitions), or returns `None`.
@@ -59,11 +74,11 @@ pub(super) fn parse_inline(
         reader.skip_blank_lines();
         let id = reader.statement(formula, false)?;
         reader.skip_blank_lines();
-        if reader.pos == reader.bytes.len() {
-            Ok(id)
-        } else {
-            Err(GiveUp)
+        if reader.pos != reader.bytes.len() {
+            return Err(GiveUp);
         }
+        reader.within_depth()?;
+        Ok(id)
     })
 }
 
@@ -98,10 +113,17 @@ fn atomically<T>(formula: &mut Formula, read: impl FnOnce(&mut Formula) -> Fast<
 const KEYWORDS: [&str; 13] = [
     "if", "then", "else", "let", "and", "or", "not", "true", "false", "fn", "use", "override", "in",
 ];
-/// Words that start a call when a bracket follows; left to pest.
-const FUNCTIONS: [&str; 9] = [
-    "min", "max", "floor", "ceil", "len", "count", "contains", "sum", "model",
-];
+/// How deeply calls, `if`s and lists may nest on this reader's recursion; deeper is pest's.
+const NESTED: usize = 48;
+
+/// A word in operand position, read.
+enum Word<O> {
+    Operand(O),
+    /// An `if`: its `else` branch took every operator that could follow, so its sequence ends.
+    Last(O),
+    /// The prefix `not`, consumed.
+    Not,
+}
 
 fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
@@ -122,8 +144,13 @@ struct Reader<'t, B: Build> {
     open: Vec<usize>,
     /// The yard, kept between expressions so that each does not allocate its own.
     yard: Yard<B>,
-    /// User functions: a call of one is pest's to read.
+    /// The names of user functions: `f(x)` calls one of them, and multiplies for any other name.
     functions: std::collections::HashSet<String>,
+    /// How deeply calls, `if`s and lists are nested where the reader is.
+    nested: usize,
+    /// Whether anything beyond the core was read; pest's depth limit then counts what the core's
+    /// bracket stack does not (calls, lists, `if`s).
+    beyond_core: bool,
 }
 
 impl<'t, B: Build> Reader<'t, B> {
@@ -137,7 +164,75 @@ impl<'t, B: Build> Reader<'t, B> {
             open: Vec::new(),
             yard: Yard::new(source),
             functions: Default::default(),
+            nested: 0,
+            beyond_core: false,
         }
+    }
+
+    /// Gives up where pest's depth pre-scan would refuse the text, so that its error is reported.
+    fn within_depth(&self) -> Fast<()> {
+        if self.beyond_core {
+            nesting_depth(self.text, self.source, self.max_depth)?;
+        }
+        Ok(())
+    }
+
+    /// Consumes `byte` after the blank before it, or gives up.
+    fn expect(&mut self, byte: u8) -> Fast<()> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// The spaces and tabs from `at` on (pest's `WHITESPACE*` inside an atomic rule).
+    fn spaces_end(&self, mut at: usize) -> usize {
+        while matches!(self.peek_at(at), Some(b' ' | b'\t')) {
+            at += 1;
+        }
+        at
+    }
+
+    /// A word that is not a keyword (an `identifier`), consumed with its span.
+    fn identifier(&mut self) -> Fast<(&'t str, Span)> {
+        match self.word_at(self.pos)? {
+            Some(word) if !KEYWORDS.contains(&word) => {
+                let start = self.pos;
+                self.pos += word.len();
+                Ok((word, self.span(start, self.pos)))
+            }
+            _ => Err(GiveUp),
+        }
+    }
+
+    /// Text in `"` quotes at the current position, consumed: its text with `\` escapes undone.
+    fn quoted(&mut self) -> Fast<String> {
+        self.expect(b'"')?;
+        let mut out = String::new();
+        let mut run = self.pos;
+        loop {
+            match self.peek() {
+                Some(b'"') => break,
+                None | Some(b'\n' | b'\r') => return Err(GiveUp),
+                Some(b'\\') => {
+                    out.push_str(&self.text[run..self.pos]);
+                    let escaped = self.text[self.pos + 1..].chars().next().ok_or(GiveUp)?;
+                    if matches!(escaped, '\n' | '\r') {
+                        return Err(GiveUp);
+                    }
+                    out.push(escaped);
+                    self.pos += 1 + escaped.len_utf8();
+                    run = self.pos;
+                }
+                // Bytes of a multi-byte character never look like a quote or a backslash.
+                Some(_) => self.pos += 1,
+            }
+        }
+        out.push_str(&self.text[run..self.pos]);
+        self.pos += 1;
+        Ok(out)
     }
 
     fn peek(&self) -> Option<u8> {
@@ -224,10 +319,181 @@ impl Reader<'_, Formula> {
             if self.pos == self.bytes.len() {
                 return Ok(ids);
             }
-            ids.push(self.statement(formula, true)?);
+            match self.peek() {
+                Some(b'@') => self.metadata(formula)?,
+                _ => match self.word_at(self.pos)? {
+                    Some("fn") => self.function_def(formula)?,
+                    Some("use") => self.use_statement(formula)?,
+                    _ => ids.push(self.statement(formula, true)?),
+                },
+            }
+            // The blank after a statement whose span ends before it (`use`, some metadata).
+            self.skip_blank();
             if !matches!(self.peek(), None | Some(b'\n' | b'\r' | b';')) {
                 return Err(GiveUp);
             }
+        }
+    }
+
+    /// An explanation in `"` quotes, if one follows (after the blank, already skipped).
+    fn explanation(&mut self) -> Fast<Option<String>> {
+        if self.peek() == Some(b'"') {
+            self.beyond_core = true;
+            self.quoted().map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// `fn name(a, b) = body "explanation"`; errors (a parameter named twice, a function defined
+    /// twice or named like a built-in) are pest's to word.
+    fn function_def(&mut self, formula: &mut Formula) -> Fast<()> {
+        self.beyond_core = true;
+        let start = self.pos;
+        self.pos += 2;
+        self.skip_blank();
+        let (name, name_span) = self.identifier()?;
+        self.skip_blank();
+        self.expect(b'(')?;
+        let mut params: Vec<String> = Vec::new();
+        loop {
+            self.skip_blank();
+            let (param, _) = self.identifier()?;
+            if params.iter().any(|p| p == param) {
+                return Err(GiveUp);
+            }
+            params.push(param.to_string());
+            self.skip_blank();
+            if self.peek() != Some(b',') {
+                break;
+            }
+            self.pos += 1;
+        }
+        self.expect(b')')?;
+        self.skip_blank();
+        self.equals()?;
+        self.skip_blank_lines();
+        let body = self.expr(formula)?;
+        self.skip_blank();
+        let explanation = self.explanation()?;
+        if Function::from_name(name).is_some() || formula.function(name).is_some() {
+            return Err(GiveUp);
+        }
+        formula.function_names.insert(name.to_string());
+        self.functions.insert(name.to_string());
+        formula.functions.push(FunctionDef {
+            name: name.to_string(),
+            name_span,
+            params,
+            body,
+            explanation,
+            span: self.span(start, self.pos),
+        });
+        Ok(())
+    }
+
+    /// `=` (not `==`), consumed.
+    fn equals(&mut self) -> Fast<()> {
+        if self.peek() == Some(b'=') && self.peek_at(self.pos + 1) != Some(b'=') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(GiveUp)
+        }
+    }
+
+    /// `use name` (a module of the library or a family: `gpt-neox`) or `use "path"`.
+    fn use_statement(&mut self, formula: &mut Formula) -> Fast<()> {
+        self.beyond_core = true;
+        let start = self.pos;
+        self.pos += 3;
+        self.skip_blank();
+        let target = if self.peek() == Some(b'"') {
+            UseTarget::Path(self.quoted()?)
+        } else {
+            let name_start = self.pos;
+            self.identifier()?;
+            // `("-" ~ identifier_continue+)*`
+            while self.peek() == Some(b'-')
+                && self.peek_at(self.pos + 1).is_some_and(is_word_continue)
+            {
+                self.pos = self.word_end(self.pos + 1)?;
+            }
+            UseTarget::Name(self.text[name_start..self.pos].to_string())
+        };
+        let span = self.span(start, self.pos);
+        formula.uses.push(Use { target, span });
+        Ok(())
+    }
+
+    /// `@key values`. Its span starts at the key (pest's `metadata` rule is silent), and ends after
+    /// the blank that follows the first value when no comma follows it (pest's sequence skips the
+    /// blank before trying the repetition; a repetition that fails gives its blank back).
+    fn metadata(&mut self, formula: &mut Formula) -> Fast<()> {
+        self.beyond_core = true;
+        self.pos += 1;
+        self.skip_blank();
+        let start = self.pos;
+        let key = self.word_at(start)?.ok_or(GiveUp)?;
+        self.pos += key.len();
+        self.skip_blank();
+        let mut values = Vec::new();
+        match key {
+            "summary" => values.push(self.quoted()?),
+            "default" => values.push(self.identifier()?.0.to_string()),
+            "model_types" => {
+                values.push(self.quoted()?);
+                self.more_values(&mut values, |reader| reader.quoted())?;
+            }
+            "variants" => {
+                values.push(self.identifier()?.0.to_string());
+                self.more_values(&mut values, |reader| Ok(reader.identifier()?.0.to_string()))?;
+            }
+            "tensors" => {
+                // The parts' expression is kept as text; its nodes are read and dropped.
+                let mark = formula.mark();
+                let expr_start = self.pos;
+                self.expr(formula)?;
+                self.skip_blank();
+                values.push(self.text[expr_start..self.pos].trim().to_string());
+                formula.rollback(mark);
+                self.equals()?;
+                self.skip_blank();
+                values.push(self.quoted()?);
+                self.more_values(&mut values, |reader| reader.quoted())?;
+            }
+            _ => return Err(GiveUp),
+        }
+        formula.metadata.push(Metadata {
+            key: key.to_string(),
+            values,
+            span: self.span(start, self.pos),
+        });
+        Ok(())
+    }
+
+    /// `(comma ~ value)*` after a first value: the blank right after the first value belongs to
+    /// the statement; the blank after a later one does not.
+    fn more_values(
+        &mut self,
+        values: &mut Vec<String>,
+        mut value: impl FnMut(&mut Self) -> Fast<String>,
+    ) -> Fast<()> {
+        self.skip_blank();
+        let mut first = true;
+        loop {
+            let before = self.pos;
+            if !first {
+                self.skip_blank();
+            }
+            if self.peek() != Some(b',') {
+                self.pos = before;
+                return Ok(());
+            }
+            self.pos += 1;
+            self.skip_blank();
+            values.push(value(self)?);
+            first = false;
         }
     }
 
@@ -250,20 +516,18 @@ impl Reader<'_, Formula> {
                 break;
             }
         }
-        if self.peek() == Some(b'"') {
-            return Err(GiveUp); // an explanation
-        }
+        let explanation = self.explanation()?;
         let span = self.span(start, self.pos);
         let built = match head {
-            Some((declared_size, name)) => push_definition(
+            Some((keyword, name)) => push_definition(
                 formula,
                 DefinitionParts {
                     span,
-                    declared_size,
+                    declared_size: keyword == Some("let"),
                     name: Some(name),
                     exprs,
-                    explanation: None,
-                    overrides: false,
+                    explanation,
+                    overrides: keyword == Some("override"),
                 },
             ),
             None => push_chain(formula, span, &exprs),
@@ -271,20 +535,26 @@ impl Reader<'_, Formula> {
         built.map_err(|_| GiveUp)
     }
 
-    /// `let? name =` at the start of a statement: consumed, with whether `let` was there.
-    /// Otherwise nothing is consumed and the statement is a chain.
-    fn definition_head(&mut self) -> Fast<Option<(bool, (String, Span))>> {
+    /// `(let | override)? name =` at the start of a statement: consumed, with the keyword that
+    /// was there. Otherwise nothing is consumed and the statement is a chain.
+    #[allow(clippy::type_complexity)]
+    fn definition_head(&mut self) -> Fast<Option<(Option<&'static str>, (String, Span))>> {
         let start = self.pos;
         let mut name_start = start;
-        let declared_size = self.word_at(start)? == Some("let");
-        if declared_size {
-            self.pos += 3;
+        let keyword = match self.word_at(start)? {
+            Some("let") => Some("let"),
+            Some("override") => Some("override"),
+            _ => None,
+        };
+        if let Some(keyword) = keyword {
+            self.beyond_core |= keyword == "override";
+            self.pos += keyword.len();
             self.skip_blank();
             name_start = self.pos;
         }
         let name = match self.word_at(name_start)? {
             Some(word) if !KEYWORDS.contains(&word) => word,
-            _ if declared_size => return Err(GiveUp),
+            _ if keyword.is_some() => return Err(GiveUp),
             _ => return Ok(None),
         };
         self.pos = name_start + name.len();
@@ -292,8 +562,8 @@ impl Reader<'_, Formula> {
         self.skip_blank();
         if self.peek() == Some(b'=') && self.peek_at(self.pos + 1) != Some(b'=') {
             self.pos += 1;
-            Ok(Some((declared_size, (name.to_string(), name_span))))
-        } else if declared_size {
+            Ok(Some((keyword, (name.to_string(), name_span))))
+        } else if keyword.is_some() {
             Err(GiveUp)
         } else {
             self.pos = start;
@@ -302,7 +572,7 @@ impl Reader<'_, Formula> {
     }
 }
 
-impl<B: Build> Reader<'_, B> {
+impl<'t, B: Build> Reader<'t, B> {
     /// One expression, brackets and all, with an explicit stack of open brackets.
     fn expr(&mut self, builder: &mut B) -> Fast<B::Operand> {
         // Taken out of the reader for the borrow checker, and put back below; an expression that
@@ -310,12 +580,32 @@ impl<B: Build> Reader<'_, B> {
         let mut yard = std::mem::replace(&mut self.yard, Yard::new(self.source));
         yard.clear();
         self.open.clear();
-        let result = self.sequence(builder, &mut yard);
+        self.nested = 0;
+        let result = self.sequence(builder, &mut yard, 0);
         self.yard = yard;
         result
     }
 
-    fn sequence(&mut self, builder: &mut B, yard: &mut Yard<B>) -> Fast<B::Operand> {
+    /// An expression inside a call, an `if`, a list or an index: a sequence of its own on the
+    /// same yard, read by recursion (at most `NESTED` deep).
+    fn nested(&mut self, builder: &mut B, yard: &mut Yard<B>) -> Fast<B::Operand> {
+        if self.nested >= NESTED {
+            return Err(GiveUp);
+        }
+        self.beyond_core = true;
+        self.nested += 1;
+        yard.open();
+        let base = self.open.len();
+        let result = self.sequence(builder, yard, base);
+        self.nested -= 1;
+        result
+    }
+
+    /// Reads a sequence up to where it ends; the brackets it opens are pushed on `self.open` above
+    /// `base`, where the enclosing sequences' brackets stay.
+    fn sequence(&mut self, builder: &mut B, yard: &mut Yard<B>, base: usize) -> Fast<B::Operand> {
+        // Set after an `if`, which ends its sequence.
+        let mut last = false;
         loop {
             // Where an operand is expected: prefix operators, an opening bracket, or an operand.
             self.skip_blank();
@@ -350,9 +640,21 @@ impl<B: Build> Reader<'_, B> {
                 {
                     self.number(builder)?
                 }
-                Some(b) if is_word_start(b) => match self.word(builder)? {
-                    Some(operand) => operand,
-                    None => {
+                Some(b'"') => {
+                    self.beyond_core = true;
+                    let text = self.quoted()?;
+                    builder
+                        .string(&text, self.span(start, self.pos))
+                        .map_err(|_| GiveUp)?
+                }
+                Some(b'[') => self.list(builder, yard)?,
+                Some(b) if is_word_start(b) => match self.word(builder, yard)? {
+                    Word::Operand(operand) => operand,
+                    Word::Last(operand) => {
+                        last = true;
+                        operand
+                    }
+                    Word::Not => {
                         yard.prefix(UnaryOp::Not, self.span(start, self.pos));
                         continue;
                     }
@@ -363,13 +665,18 @@ impl<B: Build> Reader<'_, B> {
             // Where an operator is expected: one continues the sequence; otherwise the sequence
             // ends, and with it the expression or the innermost bracket.
             loop {
-                if let Some(op) = self.infix()? {
-                    yard.infix(builder, op).map_err(|_| GiveUp)?;
-                    break;
+                if !std::mem::take(&mut last) {
+                    if let Some(op) = self.infix()? {
+                        yard.infix(builder, op).map_err(|_| GiveUp)?;
+                        break;
+                    }
                 }
                 let root = yard.finish(builder).map_err(|_| GiveUp)?;
-                let Some(opened_at) = self.open.pop() else {
+                if self.open.len() == base {
                     return Ok(root);
+                }
+                let Some(opened_at) = self.open.pop() else {
+                    return Err(GiveUp);
                 };
                 self.skip_blank_lines();
                 if !matches!(self.peek(), Some(b')' | b']')) {
@@ -428,14 +735,34 @@ impl<B: Build> Reader<'_, B> {
         }
     }
 
-    /// A word in operand position: a name (`hidden_size`, `text_config.hidden_size`) or a boolean
-    /// as an operand, or `None` for the prefix `not` (consumed).
-    fn word(&mut self, builder: &mut B) -> Fast<Option<B::Operand>> {
+    /// A word in operand position: a name (`hidden_size`, `text_config.hidden_size`), a boolean,
+    /// an `if`, a call, a sum over a range or an index; or the prefix `not` (consumed).
+    fn word(&mut self, builder: &mut B, yard: &mut Yard<B>) -> Fast<Word<B::Operand>> {
         let start = self.pos;
         let mut end = self.word_end(start)?;
         let first = &self.text[start..end];
+        if first == "if" {
+            return self.if_then_else(builder, yard).map(Word::Last);
+        }
+        // A call: a function's name, then its bracket (spaces between are allowed).
+        // A name that is no function, before one bracketed argument, multiplies it (read below
+        // as a name, juxtaposed); before two or more it is a call of a function the program lacks.
+        let open = self.spaces_end(end);
+        if self.peek_at(open) == Some(b'(')
+            && !KEYWORDS.contains(&first)
+            && (Function::from_name(first).is_some()
+                || self.functions.contains(first)
+                || self.has_top_level_comma(open))
+        {
+            return self
+                .call(builder, yard, (first, self.span(start, end)), open)
+                .map(Word::Operand);
+        }
         while self.peek_at(end) == Some(b'.') {
-            let segment = self.word_at(end + 1)?.ok_or(GiveUp)?;
+            // `a..b` in a sum's range: the name ends before the two points.
+            let Some(segment) = self.word_at(end + 1)? else {
+                break;
+            };
             if KEYWORDS.contains(&first) || KEYWORDS.contains(&segment) {
                 return Err(GiveUp);
             }
@@ -443,19 +770,216 @@ impl<B: Build> Reader<'_, B> {
         }
         self.pos = end;
         let span = self.span(start, end);
-        let operand = match &self.text[start..end] {
+        let word = &self.text[start..end];
+        let operand = match word {
             "true" => builder.boolean(true, span),
             "false" => builder.boolean(false, span),
-            "not" => return Ok(None),
-            word if KEYWORDS.contains(&word)
-                || FUNCTIONS.contains(&word)
-                || self.functions.contains(word) =>
-            {
-                return Err(GiveUp)
+            "not" => return Ok(Word::Not),
+            // A function's name without its bracket is a name (`fn router(h, experts, bias)` has a
+            // parameter named like the function `experts`).
+            _ if KEYWORDS.contains(&word) => return Err(GiveUp),
+            // `xs[i]`: the bracket right after the name reads an element.
+            _ if self.peek() == Some(b'[') => {
+                let list = builder.name(word, span).map_err(|_| GiveUp)?;
+                return self.index(builder, yard, list, start).map(Word::Operand);
             }
-            word => builder.name(word, span),
+            _ => builder.name(word, span),
         };
-        operand.map(Some).map_err(|_| GiveUp)
+        operand.map(Word::Operand).map_err(|_| GiveUp)
+    }
+
+    /// Whether the bracket opened at `open` holds a comma of its own (outside inner brackets,
+    /// strings and comments): a call with more than one argument.
+    fn has_top_level_comma(&self, open: usize) -> bool {
+        let mut depth = 0usize;
+        let mut at = open;
+        while let Some(b) = self.peek_at(at) {
+            match b {
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return false;
+                    }
+                }
+                b',' if depth == 1 => return true,
+                b'"' => {
+                    at += 1;
+                    while let Some(b) = self.peek_at(at) {
+                        match b {
+                            b'"' | b'\n' => break,
+                            b'\\' => at += 1,
+                            _ => {}
+                        }
+                        at += 1;
+                    }
+                }
+                b'#' => {
+                    while !matches!(self.peek_at(at), None | Some(b'\n')) {
+                        at += 1;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            at += 1;
+        }
+        false
+    }
+
+    /// `if c then a else b`, at the `if`. Its span ends after the blank that ends the `else`
+    /// branch, as pest's does (an expression's span takes the blank after its last operand).
+    fn if_then_else(&mut self, builder: &mut B, yard: &mut Yard<B>) -> Fast<B::Operand> {
+        let start = self.pos;
+        self.pos += 2;
+        let mut parts = Vec::with_capacity(3);
+        for keyword in ["then", "else", ""] {
+            self.skip_blank_lines();
+            parts.push(self.nested(builder, yard)?);
+            if keyword.is_empty() {
+                break;
+            }
+            self.skip_blank_lines();
+            if self.word_at(self.pos)? != Some(keyword) {
+                return Err(GiveUp);
+            }
+            self.pos += keyword.len();
+        }
+        self.skip_blank();
+        let [condition, then, otherwise] =
+            <[B::Operand; 3]>::try_from(parts).map_err(|_| GiveUp)?;
+        builder
+            .if_then_else([condition, then, otherwise], self.span(start, self.pos))
+            .map_err(|_| GiveUp)
+    }
+
+    /// `function(a, b)` (or `sum(i in lo..hi, body)`), with `open` at the bracket.
+    fn call(
+        &mut self,
+        builder: &mut B,
+        yard: &mut Yard<B>,
+        (name, name_span): (&str, Span),
+        open: usize,
+    ) -> Fast<B::Operand> {
+        let start = name_span.start as usize;
+        self.pos = open + 1;
+        if name == "sum" {
+            if let Some(var) = self.sum_variable()? {
+                return self.sum_range(builder, yard, var, start);
+            }
+        }
+        let mut args = Vec::new();
+        loop {
+            self.skip_blank_lines();
+            args.push(self.nested(builder, yard)?);
+            self.skip_blank_lines();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b')' | b']') => break,
+                _ => return Err(GiveUp),
+            }
+        }
+        self.pos += 1;
+        builder
+            .call((name, name_span), &args, self.span(start, self.pos))
+            .map_err(|_| GiveUp)
+    }
+
+    /// After `sum(`: the variable of `i in`, consumed with the `in`; `None` (nothing consumed)
+    /// when the call is a sum of a list.
+    fn sum_variable(&mut self) -> Fast<Option<(&'t str, Span)>> {
+        let before = self.pos;
+        self.skip_blank_lines();
+        if let Some(var) = self.word_at(self.pos)?.filter(|w| !KEYWORDS.contains(w)) {
+            let var_start = self.pos;
+            self.pos += var.len();
+            let var_span = self.span(var_start, self.pos);
+            self.skip_blank();
+            if self.word_at(self.pos)? == Some("in") {
+                self.pos += 2;
+                return Ok(Some((var, var_span)));
+            }
+        }
+        self.pos = before;
+        Ok(None)
+    }
+
+    /// `lo..hi, body)` of a sum over a range, after its `in`.
+    fn sum_range(
+        &mut self,
+        builder: &mut B,
+        yard: &mut Yard<B>,
+        var: (&str, Span),
+        start: usize,
+    ) -> Fast<B::Operand> {
+        self.skip_blank();
+        let lo = self.nested(builder, yard)?;
+        self.skip_blank();
+        if self.bytes.get(self.pos..self.pos + 2) != Some(b"..") {
+            return Err(GiveUp);
+        }
+        self.pos += 2;
+        self.skip_blank();
+        let hi = self.nested(builder, yard)?;
+        self.skip_blank_lines();
+        self.expect(b',')?;
+        self.skip_blank_lines();
+        let body = self.nested(builder, yard)?;
+        self.skip_blank_lines();
+        if !matches!(self.peek(), Some(b')' | b']')) {
+            return Err(GiveUp);
+        }
+        self.pos += 1;
+        builder
+            .sum_range(var, [lo, hi, body], self.span(start, self.pos))
+            .map_err(|_| GiveUp)
+    }
+
+    /// `[a, b, c]`, `[a,]`, `[]`, or `[a]` (a bracket around one item), at the `[`.
+    fn list(&mut self, builder: &mut B, yard: &mut Yard<B>) -> Fast<B::Operand> {
+        let start = self.pos;
+        self.pos += 1;
+        self.skip_blank_lines();
+        let mut items = Vec::new();
+        let mut trailing_comma = false;
+        if self.peek() != Some(b']') {
+            loop {
+                items.push(self.nested(builder, yard)?);
+                self.skip_blank_lines();
+                if self.peek() != Some(b',') {
+                    break;
+                }
+                self.pos += 1;
+                self.skip_blank_lines();
+                if self.peek() == Some(b']') {
+                    trailing_comma = true;
+                    break;
+                }
+            }
+        }
+        self.expect(b']')?;
+        builder
+            .list(&items, trailing_comma, self.span(start, self.pos))
+            .map_err(|_| GiveUp)
+    }
+
+    /// `[index]` right after a list's name (read, `list`), at the `[`. Line breaks inside are
+    /// left to pest.
+    fn index(
+        &mut self,
+        builder: &mut B,
+        yard: &mut Yard<B>,
+        list: B::Operand,
+        start: usize,
+    ) -> Fast<B::Operand> {
+        self.pos += 1;
+        self.skip_blank();
+        let index = self.nested(builder, yard)?;
+        self.skip_blank();
+        self.expect(b']')?;
+        builder
+            .index(list, index, self.span(start, self.pos))
+            .map_err(|_| GiveUp)
     }
 
     /// After an operand: the operator that continues the sequence, consumed with the line breaks
@@ -499,6 +1023,7 @@ impl<B: Build> Reader<'_, B> {
             Some(b'^') => (Pow, 1),
             Some(b'*') => (Mul, 1),
             Some(b'/') => (Div, 1),
+            Some(b'%') => (Rem, 1),
             // `∕` (U+2215 DIVISION SLASH), which pages copied from typeset text use for `/`.
             Some(0xE2) if self.division_slash_at(self.pos) => (Div, 3),
             Some(b'=') if next == Some(b'=') => (Eq, 2),

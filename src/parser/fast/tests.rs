@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::super::{pest_file, pest_inline};
+use super::super::{function_names, pest_file, pest_inline};
 use crate::syntax::Formula;
 
 const DEPTH: usize = 10_000;
@@ -14,13 +14,40 @@ fn dump(formula: &Formula) -> String {
         .expr_ids()
         .map(|id| format!("{:?} {:?}", formula.kind(id), formula.expr(id).span))
         .collect();
-    format!("{nodes:?}\n{:?}", formula.statements)
+    let functions: Vec<String> = formula
+        .functions
+        .iter()
+        .map(|f| {
+            format!(
+                "fn {} {:?} {:?} {:?} {:?} {:?}",
+                f.name, f.name_span, f.params, f.body, f.explanation, f.span
+            )
+        })
+        .collect();
+    let uses: Vec<String> = formula
+        .uses
+        .iter()
+        .map(|u| format!("use {:?} {:?}", u.target, u.span))
+        .collect();
+    let metadata: Vec<String> = formula
+        .metadata
+        .iter()
+        .map(|m| format!("@{} {:?} {:?}", m.key, m.values, m.span))
+        .collect();
+    let mut function_names: Vec<&String> = formula.function_names.iter().collect();
+    function_names.sort();
+    format!(
+        "{nodes:?}\n{:?}\n{functions:?}\n{uses:?}\n{metadata:?}\n{function_names:?}",
+        formula.statements
+    )
 }
 
 /// Reads `text` as a file (or as `-e`) with the fast reader and with pest. Returns the fast tree
 /// if the fast reader took the text; panics if it took it and pest disagrees.
 fn compare(text: &str, inline: bool) -> Option<String> {
+    // As `parser::parse_file` does before either route: `f(x)` calls `f` wherever `fn f` stands.
     let mut fast = Formula::new();
+    fast.function_names.extend(function_names(text));
     let source = fast.sources.add("t", text);
     let taken = if inline {
         super::parse_inline(&mut fast, source, text, DEPTH).map(|id| vec![id])
@@ -28,6 +55,7 @@ fn compare(text: &str, inline: bool) -> Option<String> {
         super::parse_file(&mut fast, source, text, DEPTH)
     };
     let mut pest = Formula::new();
+    pest.function_names.extend(function_names(text));
     let source = pest.sources.add("t", text);
     let by_pest = if inline {
         pest_inline(&mut pest, source, text, DEPTH).map(|id| vec![id])
@@ -138,12 +166,13 @@ fn juxtaposition() {
         }
     }
     // Two numbers side by side are an error (pest says which); so is a keyword after an operand.
-    // An index (`x[1]`) and a bracket opened with `[` (a list, or a group) are pest's.
+    // A bracket opened with `[` after an operand (a product with a list or a group) is pest's.
     for text in [
-        "2 3", "-2 3", "2^2 3", "2 true", "2 not x", "2 if", "x[1]", "[1+2)*3", "2[3]",
+        "2 3", "-2 3", "2^2 3", "2 true", "2 not x", "2 if", "[1+2)*3", "2[3]",
     ] {
         left_to_pest(text);
     }
+    same("x[1]");
 }
 
 #[test]
@@ -172,10 +201,17 @@ fn numbers_and_names() {
     ] {
         same(text);
     }
-    for text in [
-        "1.", "1.x", "a.", "a.1", "a.if", "true.x", "1._5", "min", "min(1)",
-    ] {
+    for text in ["1.", "1.x", "a.", "a.1", "a.if", "true.x", "1._5"] {
         left_to_pest(text);
+    }
+    // A function's name without its bracket is a name.
+    for text in [
+        "min(1)",
+        "min",
+        "min\n(1)",
+        "fn f(x, f) = f + x\ny = f(1, 2)",
+    ] {
+        same(text);
     }
 }
 
@@ -206,7 +242,6 @@ fn statements_layout_and_spans() {
         same(text);
     }
     for text in [
-        "a = 1 \"explained\"",
         "let = 1",
         "let x",
         "a =\n 3",
@@ -215,13 +250,116 @@ fn statements_layout_and_spans() {
         "(1",
         "1)",
         "a = 1 = ",
-        "x = if c then 1 else 2",
         "x = 2×3",
         "x = 2 − 3",
         "x\u{3000}= 1",
         "名 = 1",
         "caf\u{e9} = 1",
-        "s = \"qwen2\"",
+    ] {
+        left_to_pest(text);
+    }
+}
+
+/// Counting a model reads its family and the library modules it uses: all of them must take the
+/// fast route (pest spends thousands of instructions a byte), and build pest's tree.
+#[test]
+fn every_builtin_file_is_read_as_pest_reads_it() {
+    for builtin in crate::models::BUILTINS.iter().chain(crate::models::LIBRARY) {
+        assert!(
+            compare(builtin.text, false).is_some(),
+            "the fast reader gave up on the built-in {}",
+            builtin.name
+        );
+    }
+}
+
+#[test]
+fn the_rest_of_the_language() {
+    for text in [
+        // explanations, strings and escapes
+        "a = 1 \"explained\"",
+        "a = 1  \"explained\"   ",
+        "a = 1 = 1 \"claimed\"",
+        "1 + 2 \"a chain's explanation\"",
+        "a = \"qwen2\"",
+        "t = model_type == \"gpt2\" \"a \\\"quoted\\\" word, caf\u{e9}\"",
+        "x = (model_type | \"llama\") == \"qwen2\"",
+        // `if`, and the blank its span takes
+        "x = if c then 1 else 2",
+        "x = if c then 1 else 2   # why\ny = 3",
+        "x = if a then if b then 1 else 2 else 3",
+        "x = 1 + if c\n  then 2\n  else 3 + 4",
+        "x = -if c then 1 else 2",
+        "x = (if c then 1 else 2) * 3",
+        "x = 2 * (if c then 1 else 2)",
+        "x = not if c then true else false",
+        "x = if (a) then b else c | 2",
+        // calls
+        "x = min(a, b) + max(1,2,3)",
+        "x = floor(H / A) * ceil(\n  7 / 2\n)",
+        "x = 2 min(a, b)",
+        "x = min (a, b)",
+        "x = len([1, 2, 3])",
+        "x = sum([1, 2,]) + count(xs, 2) + contains(xs, 3)",
+        "x = model(\"gpt2\", c)",
+        "x = max(a, b)(2)",
+        "fn f(a, b) = a*b\nx = f(1, 2) + f(3, f(4, 5))",
+        "x = g(2)\nfn g(n) = n + 1  \"one more\"",
+        "fn linear(i, o, bias) =\n    i*o + (if bias then o else 0)  \"nn.Linear\"\n",
+        "fn  f ( a ,b )  =  a  # c\n",
+        "x = H(2)",
+        "x = unknown(1, 2)",
+        "x = h(\"a,b\" # (\n)",
+        // sums over ranges
+        "x = sum(i in 0..L-1, i*2)",
+        "x = sum(i in a..b, xs[i])",
+        "x = sum( i in 1 .. 3 ,\n  i )",
+        "x = sum(\n  i in 1..3, i)",
+        // lists and indexes
+        "xs = [1, 2, 3]",
+        "xs = [1, 2, 3,]",
+        "xs = []",
+        "xs = [7]",
+        "xs = [7,]",
+        "xs = [\n  1,\n  2\n]",
+        "x = xs[0] + ys[i + 1]*2",
+        "x = a.b[ 2 ]",
+        // statements beyond definitions and chains
+        "override x = 3",
+        "use blocks\nx = 1",
+        "use gpt-neox  # a family\n",
+        "use \"lib/my.formula\"",
+        "@summary \"A test\"",
+        "@ summary \"A test\"  # c",
+        "@model_types \"llama\"",
+        "@model_types \"llama\"   ",
+        "@model_types \"llama\", \"mistral\"  ",
+        "@model_types \"a\" , \"b\",\"c\"",
+        "@variants total, active  ",
+        "@variants total  ",
+        "@default total  ",
+        "@tensors L*q_proj = \"{model.,}layers.*.q.*\", \"x\"",
+        "@tensors  2 * (a+b)   = \"x\"  ",
+    ] {
+        same(text);
+    }
+    for text in [
+        "x = \"unterminated",
+        "x = \"two\nlines\"",
+        "x = if c then 1",
+        "x = min(a,)",
+        "x = min()",
+        "x = floor(1, 2)",
+        "fn f(a, a) = a",
+        "fn min(a) = a",
+        "fn f(a) = a\nfn f(b) = b",
+        "x = xs[\n0]",
+        "@summary total",
+        "@unknown \"x\"",
+        "use 3",
+        "x = “curly”",
+        "x = sum(i in 0..3)",
+        "x = [1, [2, 3]][1][0]",
     ] {
         left_to_pest(text);
     }
@@ -276,7 +414,7 @@ fn atom() -> impl Strategy<Value = String> {
         Just("007".to_string()),
         "[a-zA-Z_][a-zA-Z0-9_]{0,6}".prop_filter("not a keyword or function", |w| !super::KEYWORDS
             .contains(&w.as_str())
-            && !super::FUNCTIONS.contains(&w.as_str())),
+            && crate::syntax::Function::from_name(w).is_none()),
         Just("text_config.hidden_size".to_string()),
         Just("true".to_string()),
         Just("false".to_string()),
@@ -413,6 +551,27 @@ fn soup() -> impl Strategy<Value = String> {
         Just("×"),
         Just("if "),
         Just(","),
+        // beyond the core
+        Just("\"s\""),
+        Just("\"a\\\"b\""),
+        Just(" then "),
+        Just(" else "),
+        Just("min("),
+        Just("f("),
+        Just("g ("),
+        Just("fn f(x) = "),
+        Just("fn g(a, b) = "),
+        Just("use m"),
+        Just("use a-b"),
+        Just("@summary "),
+        Just("@variants a, b"),
+        Just("@tensors "),
+        Just("override "),
+        Just("xs["),
+        Just("sum(i in "),
+        Just(".."),
+        Just("%"),
+        Just("[]"),
     ];
     prop::collection::vec(piece, 1..14).prop_map(|pieces| pieces.concat())
 }
