@@ -1212,17 +1212,7 @@ impl<'s> Evaluator<'s> {
     /// heads, layers or hidden units has no meaning, and counting with it would print a number
     /// that is not a parameter count.
     fn check_config_size(&self, key: &str, n: &Number, span: Span) -> Result<()> {
-        let last = key.rsplit('.').next().unwrap_or(key);
-        if !SIZE_KEYS.contains(&last) {
-            return Ok(());
-        }
-        let problem = if n.is_negative() {
-            "negative"
-        } else if n.is_zero() {
-            "zero"
-        } else if !n.is_integer() {
-            "not a whole number"
-        } else {
+        let Some(problem) = config_size_problem(key, n) else {
             return Ok(());
         };
         Err(Error::ConfigSize {
@@ -1243,6 +1233,24 @@ impl<'s> Evaluator<'s> {
 }
 
 /// Config keys that hold a count of something a model has at least one of (Hugging Face names).
+/// What is wrong with `n` as the value of the config key `key`, if `key` is a size (a count of
+/// layers, heads, a width: a whole number above zero).
+pub(crate) fn config_size_problem(key: &str, n: &Number) -> Option<&'static str> {
+    let last = key.rsplit('.').next().unwrap_or(key);
+    if !SIZE_KEYS.contains(&last) {
+        return None;
+    }
+    if n.is_negative() {
+        Some("negative")
+    } else if n.is_zero() {
+        Some("zero")
+    } else if !n.is_integer() {
+        Some("not a whole number")
+    } else {
+        None
+    }
+}
+
 const SIZE_KEYS: &[&str] = &[
     "vocab_size",
     "hidden_size",

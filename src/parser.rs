@@ -19,7 +19,7 @@
 mod fast;
 mod fold;
 
-pub use fold::fold;
+pub use fold::{fold, fold_definitions};
 
 use pest::iterators::Pair;
 use pest::Parser as _;

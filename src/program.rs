@@ -116,25 +116,24 @@ impl Request {
     }
 }
 
-/// The value of the target of `request` when its only input is plain arithmetic (numbers,
-/// `+ - * / ^ **`, signs, brackets, juxtaposition: a formula file, standard input or `-e`, with no
-/// config, no `--set` and no `--target`), computed while reading, without building a tree. This is
-/// the value `evaluate` gives, and there are no claims. `None` means "load and evaluate as usual":
-/// the input is anything else, or it has an error, which the usual route reports.
+/// The value of the target of `request` when its input can be evaluated while it is read, without
+/// building a tree: plain arithmetic (numbers, `+ - * / ^ **`, signs, brackets, juxtaposition: a
+/// formula file, standard input or `-e`, with no config), or a formula file of definitions that
+/// each read only earlier definitions and numbers of a config file (`parser::fold_definitions`).
+/// Never with `--set` or `--target`. This is the value `evaluate` gives, and there are no claims.
+/// `None` means "load and evaluate as usual": the input is anything else, or it has an error,
+/// which the usual route reports.
 ///
 /// A file or standard input it reads is kept in `request` as text, so the usual route that may
 /// follow reads it from there (standard input cannot be read twice). A file it cannot read is left
 /// for `Program::load` to report.
 pub fn quick_value(request: &mut Request) -> Option<Value> {
-    if request.config.is_some()
-        || request.config_text.is_some()
-        || !request.sets.is_empty()
-        || request.target.is_some()
-    {
+    if !request.sets.is_empty() || request.target.is_some() {
         return None;
     }
+    let has_config = request.config.is_some() || request.config_text.is_some();
     let text = match (&request.formula, &request.expression) {
-        (None, Some(expression)) => expression.as_str(),
+        (None, Some(expression)) if !has_config => expression.as_str(),
         (Some(source), None) => {
             if let FormulaSource::Named(name) = source {
                 // A file or `-`, as `assemble` reads them; a built-in's text is never arithmetic
@@ -155,7 +154,49 @@ pub fn quick_value(request: &mut Request) -> Option<Value> {
         }
         _ => return None,
     };
-    parser::fold(text, request.limits).map(Value::Number)
+    let limits = request.limits;
+    if !has_config {
+        if let Some(value) = parser::fold(text, limits) {
+            return Some(Value::Number(value));
+        }
+        return parser::fold_definitions(text, limits, &mut |_| None).map(Value::Number);
+    }
+    let config = quick_config(request)?;
+    let mut numbers = |name: &str| match config.lookup(name, limits.max_bits) {
+        crate::config::Lookup::Number(n)
+            if crate::eval::config_size_problem(name, &n).is_none() =>
+        {
+            Some(n)
+        }
+        _ => None,
+    };
+    parser::fold_definitions(text, limits, &mut numbers).map(Value::Number)
+}
+
+/// The config of `request` for `quick_value`: its JSON text, or a local JSON file (a Hub id, a
+/// directory or a GGUF file is the usual route's). `None` for anything it cannot read or parse.
+fn quick_config(request: &Request) -> Option<Config> {
+    let limits = request.limits;
+    let mut sources = Sources::default();
+    let (name, text) = match (&request.config_text, &request.config) {
+        (Some(given), _) => (given.name.clone(), given.text.clone()),
+        (None, Some(spec)) => {
+            let path = Path::new(spec);
+            if spec == "-" || !path.is_file() || checkpoint::gguf::looks_like(path) {
+                return None;
+            }
+            (
+                display_name(spec),
+                read_text_within(spec, limits.max_input_bytes).ok()?,
+            )
+        }
+        (None, None) => return None,
+    };
+    if text.len() > limits.max_input_bytes {
+        return None;
+    }
+    let source = sources.add(name, text);
+    Config::parse(&sources, source, limits.max_bits).ok()
 }
 
 /// The family a sub-model is counted with.

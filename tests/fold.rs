@@ -1,7 +1,7 @@
 //! The folding route (`parser::fold`, `program::quick_value`) must give exactly the value the tree
 //! route gives, or give up (`None`) so the tree route runs. Every test computes both and compares.
 
-use paramcount::parser::fold;
+use paramcount::parser::{fold, fold_definitions};
 use paramcount::program::{quick_value, Request};
 use paramcount::{Limits, Number, Value};
 use proptest::prelude::*;
@@ -204,6 +204,190 @@ fn quick_value_only_for_arithmetic_alone() {
         None
     );
     assert_eq!(quick_value(&mut Request::named("bert")), None);
+}
+
+// ---- files of definitions, with a config ----------------------------------------------------------
+
+/// The tree's value of `text` with the config `json`.
+fn tree_value_with(text: &str, json: &str) -> Result<Value, String> {
+    let mut request = Request::text("t", text).config_json("c.json", json);
+    request.limits = LIMITS;
+    let program = request.load().map_err(|e| format!("{e:?}"))?;
+    paramcount::evaluate(&program)
+        .map(|evaluation| evaluation.value)
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// `quick_value` of `text` with the config `json`, checked against the tree's value.
+fn quick_with(text: &str, json: &str) -> Option<Value> {
+    let mut request = Request::text("t", text).config_json("c.json", json);
+    request.limits = LIMITS;
+    let quick = quick_value(&mut request);
+    if let Some(value) = &quick {
+        assert_eq!(
+            tree_value_with(text, json).as_ref(),
+            Ok(value),
+            "quick and tree differ on {text:?}"
+        );
+    }
+    quick
+}
+
+const CONFIG: &str =
+    r#"{"H": 768, "L": 12, "V": 30522, "hidden_size": 0, "name": "bert", "f": 0.5}"#;
+
+#[test]
+fn definitions_are_folded_line_by_line() {
+    let number = |n: i64| Some(Value::Number(Number::from_i64(n)));
+    // 768^2 = 589,824; times 12 and 12: 84,934,656.
+    assert_eq!(
+        quick_with("x = 12*H^2\ny = L*x\n", CONFIG),
+        number(84_934_656)
+    );
+    // The target is `total` wherever it stands, else the last definition.
+    assert_eq!(quick_with("total = 5\ny = total + 1", CONFIG), number(5));
+    assert_eq!(
+        quick_with("# a comment\n\nlet d = H / 12  # 64\n  w = d*2\r\n", CONFIG),
+        number(128)
+    );
+    // A name inside its own definition is the config's.
+    assert_eq!(quick_with("V = V + 1", CONFIG), number(30_523));
+    // A fraction from the config, exactly.
+    assert_eq!(
+        quick_with("x = f * 3", CONFIG),
+        Some(Value::Number(
+            Number::parse_literal("1.5", 64).unwrap().unwrap()
+        ))
+    );
+    // Without a config, definitions of numbers alone.
+    let mut request = Request::text("t", "a = 2\nb = a * 3 + 1");
+    assert_eq!(quick_value(&mut request), number(7));
+}
+
+#[test]
+fn definitions_the_tree_reads_otherwise_are_left_to_it() {
+    for text in [
+        "a = b\nb = 1",        // a forward reference
+        "a = 1\na = 2",        // a redefinition (an error)
+        "x = H\nH = 5",        // the definition wins over the config in the tree
+        "a = 1 = 1",           // a claim
+        "a = 1\n2 + a",        // an expression statement
+        "a = 1\n  + 2",        // a continued line
+        "a = (1 +\n 2)",       // brackets across lines
+        "a = missing",         // an unknown name (an error)
+        "a = hidden_size * 2", // a size key of zero (an error)
+        "a = name",            // a string
+        "a = 1 \"explained\"",
+        "override a = 1",
+        "fn f(x) = x\na = f(1)",
+        "use blocks\na = 1",
+        "@default a\na = 1",
+        "a.b = 1",
+        "a == 1",
+        "a = 1; b = 2",
+        "a = 1 / 0",
+        "a = H|1",
+        "a = if true then 1 else 2",
+        "",
+        "# nothing",
+    ] {
+        assert_eq!(quick_with(text, CONFIG), None, "{text:?} was folded");
+    }
+    // A Hub id, a directory or a file that is not there: the usual route reads those.
+    let mut request = Request::text("t", "a = H").config("org/model");
+    assert_eq!(quick_value(&mut request), None);
+}
+
+#[test]
+fn fold_definitions_respects_the_definition_limit() {
+    let limits = Limits {
+        max_definitions: 2,
+        ..LIMITS
+    };
+    let mut none = |_: &str| None;
+    assert!(fold_definitions("a = 1\nb = 2", limits, &mut none).is_some());
+    assert!(fold_definitions("a = 1\nb = 2\nc = 3", limits, &mut none).is_none());
+}
+
+/// A file of definitions as a generator writes one: each line reads config names and earlier
+/// lines, with now and then a forward reference, a redefinition or a name the config lacks.
+fn definitions() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            arithmetic(),
+            prop::collection::vec((0usize..12, operator()), 0..3),
+            0u8..20,
+        ),
+        1..12,
+    )
+    .prop_map(|lines| {
+        let config_names = ["H", "L", "V"];
+        let mut out = String::new();
+        for (i, (expr, refs, twist)) in lines.iter().enumerate() {
+            let name = match twist {
+                0 if i > 0 => format!("n_{}", i - 1), // defined twice
+                1 => "H".to_string(),                 // a config name defined
+                _ => format!("n_{i}"),
+            };
+            // One line each: a statement across lines is the tree's (tested by hand above).
+            let mut line = format!("{name} = ({})", expr.replace('\n', " "));
+            for (r, op) in refs {
+                let used = match r % 4 {
+                    0 => config_names[r % 3].to_string(),
+                    1 if *twist == 2 => format!("n_{}", i + 1), // forward
+                    3 if *twist == 3 => "missing".to_string(),
+                    _ if i > 0 => format!("n_{}", r % i),
+                    _ => config_names[r % 3].to_string(),
+                };
+                line.push_str(&format!(" {op} {used}"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// A folded file of definitions has the tree's value; a file without forward references,
+    /// redefinitions or unknown names, that the tree evaluates, is folded.
+    #[test]
+    fn folded_definitions_are_the_tree_value(text in definitions()) {
+        let json = r#"{"H": 768, "L": 12, "V": 30522}"#;
+        let quick = quick_with(&text, json);
+        let tree = tree_value_with(&text, json);
+        let plain = !text.contains("missing") && tree.is_ok() && {
+            // no forward reference, no redefinition, no config name defined
+            let mut seen = std::collections::HashSet::new();
+            text.lines().all(|line| {
+                let (name, expr) = line.split_once(" = ").unwrap_or(("", ""));
+                let refs_ok = expr
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| w.starts_with("n_"))
+                    .all(|w| seen.contains(w));
+                let fresh = name != "H" && seen.insert(name.to_string());
+                refs_ok && fresh
+            })
+        };
+        if plain {
+            // Every line is evaluated here, the target's reach only in the tree: a line outside
+            // it may fail (a division by zero, a number past the size limit) and send the file to
+            // the tree.
+            let every_line_evaluates = text.lines().all(|line| {
+                let name = line.split_once(" = ").map_or("", |(name, _)| name);
+                let mut request = Request::text("t", text.as_str())
+                    .config_json("c.json", json)
+                    .target(name);
+                request.limits = LIMITS;
+                request.load().is_ok_and(|program| paramcount::evaluate(&program).is_ok())
+            });
+            if every_line_evaluates {
+                prop_assert!(quick.is_some() || tree.is_err(), "not folded: {:?} (tree {:?})", text, tree);
+            }
+        }
+    }
 }
 
 // ---- generated arithmetic ------------------------------------------------------------------------

@@ -125,6 +125,11 @@ enum Word<O> {
     Not,
 }
 
+/// Whether `word` is a keyword of the language (not a name).
+pub(super) fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
 fn is_word_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_'
 }

@@ -13,11 +13,16 @@
 //! comparison, and any error at all (syntax, division by zero, a number past the size limit) —
 //! gives up, and the caller takes the normal route, which words every error with its span.
 
+use std::collections::{HashMap, HashSet};
+
 use super::fast::{self, GiveUp};
 use super::{Build, Infix};
 use crate::limits::Limits;
 use crate::number::Number;
 use crate::syntax::{BinaryOp, SourceId, Span, UnaryOp};
+
+/// How a folded name gets its value: from a definition read before it, or from the config.
+type Names<'n> = &'n mut dyn FnMut(&str) -> Option<Number>;
 
 /// The value of `text` if it is one plain arithmetic expression (blank lines around it allowed),
 /// computed as the evaluator would compute its tree under `limits`; `None` for anything else,
@@ -32,12 +37,109 @@ pub fn fold(text: &str, limits: Limits) -> Option<Number> {
     if let Some(value) = flat_integer_sum(text.as_bytes(), limits.max_bits) {
         return Some(value);
     }
+    fold_expression(text, limits, None)
+}
+
+/// The value of one expression, its names given by `names`.
+fn fold_expression(text: &str, limits: Limits, names: Option<Names<'_>>) -> Option<Number> {
     let mut folder = Folder {
         max_bits: limits.max_bits,
         max_exponent: limits.max_exponent,
+        names,
     };
     // Spans matter only for errors, and an error gives up: one placeholder source will do.
     fast::read_expression(&mut folder, SourceId(0), text, limits.max_depth).map(|f| f.value)
+}
+
+/// The value of a file of definitions (`name = expr`, one a line), each folded as it is read, its
+/// names being definitions read before it or numbers of the config (`config`, which answers
+/// `None` for a name it lacks or does not hold a usable number for). The program's target is
+/// `total` if the file defines it, else its last definition, as `Program::load` chooses it.
+///
+/// Why it exists: a large generated file (the workload w3 of `bench/compare.py`: 100,000 lines
+/// that each add an earlier line's value) otherwise becomes five million tree nodes, 24 bytes each,
+/// to be evaluated once; here it costs one value a name.
+///
+/// Every line is evaluated, where the tree route evaluates what the target reaches, so any line
+/// that fails gives up, and with it anything the tree route treats otherwise: a line that is not
+/// a definition (a claim, an expression, `fn`, `use`, `@`, `override`, an explanation), a name
+/// defined twice, a name read from the config before a line defines it (in the tree, the
+/// definition wins), a line continued on the next, more definitions than the limit allows.
+pub fn fold_definitions(
+    text: &str,
+    limits: Limits,
+    config: &mut dyn FnMut(&str) -> Option<Number>,
+) -> Option<Number> {
+    if text.len() > limits.max_input_bytes {
+        return None;
+    }
+    let mut values: HashMap<&str, Number> = HashMap::new();
+    let mut from_config: HashSet<String> = HashSet::new();
+    let mut last = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let body = line.trim_start_matches([' ', '\t']);
+        if body.is_empty() || body.starts_with('#') {
+            continue;
+        }
+        let (name, expr) = definition_head(body)?;
+        if values.contains_key(name) || from_config.contains(name) {
+            return None;
+        }
+        if values.len() >= limits.max_definitions {
+            return None;
+        }
+        let mut resolve = |used: &str| -> Option<Number> {
+            // In its own definition a name is the config's (`V = V + 1`).
+            if used != name {
+                if let Some(value) = values.get(used) {
+                    return Some(value.clone());
+                }
+            }
+            let value = config(used)?;
+            from_config.insert(used.to_string());
+            Some(value)
+        };
+        let value = fold_expression(expr, limits, Some(&mut resolve))?;
+        values.insert(name, value);
+        last = Some(name);
+    }
+    let target = if values.contains_key("total") {
+        "total"
+    } else {
+        last?
+    };
+    values.remove(target)
+}
+
+/// `let? name =` at the start of a line: the name and the text after `=`. `None` for anything
+/// else (an expression, a claim, a keyword, a dotted name, `==`).
+fn definition_head(line: &str) -> Option<(&str, &str)> {
+    let rest = match line.strip_prefix("let") {
+        Some(after) if after.starts_with([' ', '\t']) => after.trim_start_matches([' ', '\t']),
+        _ => line,
+    };
+    let bytes = rest.as_bytes();
+    if !bytes
+        .first()
+        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+    {
+        return None;
+    }
+    let end = bytes
+        .iter()
+        .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+        .unwrap_or(bytes.len());
+    let name = &rest[..end];
+    if fast::is_keyword(name) {
+        return None;
+    }
+    let after = rest[end..].trim_start_matches([' ', '\t']);
+    let expr = after.strip_prefix('=')?;
+    if expr.starts_with('=') {
+        return None;
+    }
+    Some((name, expr))
 }
 
 /// The value of the commonest large input, a sum of products of whole numbers (`768*3072+768-2*64`,
@@ -98,9 +200,11 @@ fn flat_integer_sum(text: &[u8], max_bits: u64) -> Option<Number> {
 }
 
 /// Computes values instead of nodes, under the size limit.
-struct Folder {
+struct Folder<'n> {
     max_bits: u64,
     max_exponent: u64,
+    /// The values of names, when the text has any.
+    names: Option<Names<'n>>,
 }
 
 /// A value waiting on the yard, and where it was written if it is a bare number literal (two of
@@ -117,7 +221,7 @@ fn computed(value: Number) -> Folded {
     }
 }
 
-impl Build for Folder {
+impl Build for Folder<'_> {
     type Operand = Folded;
     type Error = GiveUp;
 
@@ -138,8 +242,11 @@ impl Build for Folder {
         }
     }
 
-    fn name(&mut self, _: &str, _: Span) -> Result<Folded, GiveUp> {
-        Err(GiveUp) // its value depends on definitions and the config
+    fn name(&mut self, name: &str, _: Span) -> Result<Folded, GiveUp> {
+        match &mut self.names {
+            Some(resolve) => resolve(name).map(computed).ok_or(GiveUp),
+            None => Err(GiveUp), // its value depends on definitions and the config
+        }
     }
 
     fn boolean(&mut self, _: bool, _: Span) -> Result<Folded, GiveUp> {
