@@ -15,6 +15,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use foldhash::fast::RandomState;
+
 use super::fast::{self, GiveUp};
 use super::{Build, Infix};
 use crate::limits::Limits;
@@ -73,8 +75,9 @@ pub fn fold_definitions(
     if text.len() > limits.max_input_bytes {
         return None;
     }
-    let mut values: HashMap<&str, Number> = HashMap::new();
-    let mut from_config: HashSet<String> = HashSet::new();
+    // foldhash, seeded per process as the interner's is: a crafted file cannot make names collide.
+    let mut values: HashMap<&str, Number, RandomState> = HashMap::default();
+    let mut from_config: HashSet<String, RandomState> = HashSet::default();
     let mut last = None;
     for line in text.split('\n') {
         let line = line.strip_suffix('\r').unwrap_or(line);
