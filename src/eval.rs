@@ -1334,7 +1334,7 @@ pub(crate) fn cycle_error(
 /// same entry points the command line uses. Expected values by hand.
 #[cfg(test)]
 mod edges {
-    use super::{ClaimOutcome, Limits, Value};
+    use super::{ClaimOutcome, Limits, Provenance, Value};
     use crate::number::Number;
     use crate::program::{ConfigText, FormulaSource, Program, Request};
     use crate::syntax::{ExprId, StatementId};
@@ -1794,5 +1794,114 @@ mod edges {
                 Some("3".into())
             );
         }
+    }
+
+    #[test]
+    fn a_chain_compares_each_claim_with_the_link_before_it() {
+        let program = load("a = 2 = 3 = 3", None, Limits::default());
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        let a = program.formula.find_definition("a").expect("a");
+        let held: Vec<Option<bool>> = evaluator
+            .claims(a)
+            .iter()
+            .map(|claim| claim.outcome.as_ref().ok().map(|(c, d)| c == d))
+            .collect();
+        // 2 = 3 is false; the second claim compares 3 with the first claim, 3, not with 2.
+        assert_eq!(held, [Some(false), Some(true)]);
+    }
+
+    #[test]
+    fn provenance_says_where_a_size_came_from() {
+        let formula = "H = hidden_size | n_embd | 768\nV = vocab\nL = 12\nD = H / 12";
+        let config = r#"{"n_embd": 1024, "vocab": 50257}"#;
+        let program = load(formula, Some(config), Limits::default());
+        let scope = Scope::new(
+            &program.formula,
+            program.config.as_ref(),
+            program.limits.max_bits,
+        );
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        let find = |name: &str| program.formula.find_definition(name).expect(name);
+        for name in ["H", "V", "L", "D"] {
+            evaluator.statement(find(name)).expect("evaluates");
+        }
+        assert_eq!(
+            evaluator.provenance(find("H")),
+            Provenance::Config {
+                key: "n_embd".into(),
+                alternative: Some((1, 3)),
+                absent: vec!["hidden_size".into()],
+            }
+        );
+        assert_eq!(
+            evaluator.provenance(find("V")),
+            Provenance::Config {
+                key: "vocab".into(),
+                alternative: None,
+                absent: Vec::new(),
+            }
+        );
+        assert_eq!(evaluator.provenance(find("L")), Provenance::Formula);
+        assert_eq!(evaluator.provenance(find("D")), Provenance::Formula);
+        // Without the keys, the default.
+        let program = load(formula, Some("{}"), Limits::default());
+        let scope = Scope::new(
+            &program.formula,
+            program.config.as_ref(),
+            program.limits.max_bits,
+        );
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        let h = program.formula.find_definition("H").expect("H");
+        evaluator.statement(h).expect("evaluates");
+        assert!(matches!(
+            evaluator.provenance(h),
+            Provenance::Default { absent, .. } if absent == ["hidden_size", "n_embd"]
+        ));
+    }
+
+    #[test]
+    fn recorded_values_stop_at_their_budget_exactly() {
+        // An output limit of 4 bytes keeps 16 bits of recorded values: 65535 fits, 65536 does not.
+        let limits = output_limit(4);
+        for (formula, fits) in [("x = 65535", true), ("x = 65536", false)] {
+            let program = load(formula, None, Limits::default());
+            let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+            let mut evaluator = Evaluator::new(&scope, limits).record_values();
+            let x = program.formula.find_definition("x").expect("x");
+            evaluator.statement(x).expect("evaluates");
+            let root = program.formula.statement(x).value();
+            assert_eq!(evaluator.recorded(root).is_some(), fits, "{formula}");
+            assert_eq!(evaluator.printing_overflowed(), !fits, "{formula}");
+        }
+    }
+
+    #[test]
+    fn sum_bounds_and_indexes_are_whole_numbers() {
+        for expression in ["sum(i in 0.5..2, i)", "sum(i in 0..1.5, i)", "[1, 2][0.5]"] {
+            let error = error(&request(None, Some(expression), None));
+            assert!(matches!(error, Error::Type { .. }), "{expression}: {error}");
+        }
+    }
+
+    #[test]
+    fn logic_inside_arithmetic_still_decides_on_the_left() {
+        // `false and ...` is false without its right side; adding it to 1 is then a type error,
+        // not the right side's division by zero.
+        let error = error(&request(None, Some("1 + (false and 1/0 == 1)"), None));
+        assert!(matches!(error, Error::Type { .. }), "{error}");
+    }
+
+    #[test]
+    fn deep_calls_evaluate_on_a_grown_stack() {
+        // 20,000 nested calls recurse once each: the evaluator grows its stack as it goes.
+        let depth = 20_000;
+        let expression = format!("{}1{}", "max(1, ".repeat(depth), ")".repeat(depth));
+        let result = run(&request(None, Some(&expression), None));
+        assert!(
+            matches!(result.as_deref(), Ok("1")),
+            "{:?}",
+            result.map_err(|e| e.to_string())
+        );
     }
 }

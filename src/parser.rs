@@ -37,9 +37,12 @@ struct Grammar;
 
 pub use crate::limits::DEFAULT_MAX_DEPTH;
 
-/// Stack that pest and the recursive stages use per level of nesting, measured with a margin on
-/// debug builds; deep input is parsed on a stack of `depth * STACK_PER_LEVEL`.
-const STACK_PER_LEVEL: usize = 4 * 1024;
+/// Stack that pest and the recursive stages use per level of nesting, with a margin; deep input
+/// is parsed on a stack of `depth * STACK_PER_LEVEL`. A nested call costs pest more than a
+/// bracket, and a debug build's frames are larger: with 4 KiB a level, a debug build read
+/// 10,000 nested `max(1, ...)` as a syntax error (pest's stack guard stops short of the end).
+/// The stack is reserved, not touched, so the margin costs address space only.
+const STACK_PER_LEVEL: usize = if cfg!(debug_assertions) { 16 } else { 4 } * 1024;
 /// Below this depth the thread's own stack is plenty.
 const SHALLOW: usize = 200;
 /// Our own recursion (lowering nested groups) grows its stack in segments of this size.
