@@ -1794,6 +1794,25 @@ mod edges {
                 Some("3".into())
             );
         }
+        // A statement that is a bracket is evaluated through `expr`, which records its brackets.
+        let program = load("y = ((1 + 2))", None, Limits::default());
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits).record_values();
+        let y = program.formula.find_definition("y").expect("y");
+        assert_eq!(
+            evaluator.statement(y).map(|v| v.to_string()).ok(),
+            Some("3".into())
+        );
+        let outer = program.formula.statement(y).value();
+        let ExprKind::Group(inner) = program.formula.kind(outer) else {
+            panic!("a bracket");
+        };
+        for group in [outer, inner] {
+            assert_eq!(
+                evaluator.recorded(group).map(|v| v.to_string()),
+                Some("3".into())
+            );
+        }
     }
 
     #[test]
