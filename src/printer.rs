@@ -1013,6 +1013,15 @@ mod edges {
         let text = "let H = 3\ntotal = sum(i in 1..H, i)\n";
         assert_eq!(symbolic(text), "sum(i in 1..H, i)");
         assert_eq!(article(text), "1+2+3=6");
+        // Equal terms in a row print once, times their count, bracketed when a product needs it
+        // (a single term does not): 6+6+7+7 = 26, and 6+7 = 13.
+        let text = "h = 5\ntotal = sum(i in 0..3, if i < 2 then 1 + h else 2 + h)\n";
+        assert_eq!(article(text), "2*(1+5)+2*(2+5)=26");
+        let text = "h = 5\ntotal = sum(i in 0..1, if i < 1 then 1 + h else 2 + h)\n";
+        assert_eq!(article(text), "1+5+2+5=13");
+        // A product needs no brackets as a factor: 2*5 twice is 2*2*5 = 20.
+        let text = "h = 5\ntotal = sum(i in 0..1, if i < 5 then 2*h else 0)\n";
+        assert_eq!(article(text), "2*2*5=20");
     }
 
     #[test]
