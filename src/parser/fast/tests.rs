@@ -344,6 +344,11 @@ fn the_rest_of_the_language() {
         same(text);
     }
     for text in [
+        // an operator or a bracket where an operand belongs
+        "1 + * 2",
+        "x = )",
+        "(+)",
+        "x = 1 +",
         "x = \"unterminated",
         "x = \"two\nlines\"",
         "x = if c then 1",
