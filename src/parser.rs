@@ -376,6 +376,10 @@ fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> 
     };
     expected.sort_unstable();
     expected.dedup();
+    // "a definition or an expression" already says "an expression".
+    if expected.contains(&"a definition or an expression") {
+        expected.retain(|e| *e != "an expression");
+    }
     if let Some((message, help)) = found.and_then(|c| stray(c, &text[..at], &text[end..])) {
         return Error::Syntax {
             span: Span::new(source, at, end),
