@@ -1022,6 +1022,30 @@ mod edges {
         // A product needs no brackets as a factor: 2*5 twice is 2*2*5 = 20.
         let text = "h = 5\ntotal = sum(i in 0..1, if i < 5 then 2*h else 0)\n";
         assert_eq!(article(text), "2*2*5=20");
+        // Past 1,000 distinct terms the sum is printed as written: 1+...+1001 = 1001*1002/2.
+        assert_eq!(
+            article("total = sum(i in 1..1001, i)\n"),
+            "sum(i in 1..1001, i)=501501"
+        );
+        assert!(article("total = sum(i in 1..1000, i)\n").starts_with("1+2+3+"));
+    }
+
+    #[test]
+    fn branches_taken_and_negative_names() {
+        // The article and symbolic lines print the branch an `if` took; a negative value is
+        // bracketed where it is substituted, and a name is not: 6+5+3 = 14.
+        let text = "let c = true\nlet x = -3\ntotal = (if c then 2*3 else 4) + 5 - x\n";
+        assert_eq!(article(text), "2*3+5-(-3)=14");
+        assert_eq!(symbolic(text), "2*3+5-x");
+        // The branch taken decides the brackets, not the `if` around it: 2*3 = 6.
+        assert_eq!(
+            article("let c = true\ntotal = 2 * (if c then 3 else 4)\n"),
+            "2*3=6"
+        );
+        assert_eq!(
+            article("let c = false\ntotal = 2 * (if c then 3 else 1 + 4)\n"),
+            "2*(1+4)=10"
+        );
     }
 
     #[test]
