@@ -1046,6 +1046,10 @@ mod edges {
             article("let c = false\ntotal = 2 * (if c then 3 else 1 + 4)\n"),
             "2*(1+4)=10"
         );
+        // A call is printed as its body, bracketed as the body needs: 2*(3+1) = 8.
+        assert_eq!(article("fn f(x) = x + 1\ntotal = 2 * f(3)\n"), "2*(3+1)=8");
+        // A sum printed as its terms is bracketed as a sum: 2*(1+2+3) = 12.
+        assert_eq!(article("total = 2 * sum(i in 1..3, i)\n"), "2*(1+2+3)=12");
     }
 
     #[test]

@@ -283,6 +283,9 @@ fn definitions_the_tree_reads_otherwise_are_left_to_it() {
         "use blocks\na = 1",
         "@default a\na = 1",
         "a.b = 1",
+        "not = 1", // a keyword is no name (a syntax error)
+        "if = 1",
+        "true = 2",
         "a == 1",
         "a = 1; b = 2",
         "a = 1 / 0",
