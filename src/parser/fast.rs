@@ -552,7 +552,6 @@ impl Reader<'_, Formula> {
             _ => None,
         };
         if let Some(keyword) = keyword {
-            self.beyond_core |= keyword == "override";
             self.pos += keyword.len();
             self.skip_blank();
             name_start = self.pos;
