@@ -1615,6 +1615,15 @@ mod edges {
         Program::load(&request).unwrap_or_else(|e| panic!("{formula}: {e:?}"))
     }
 
+    /// The names of `program` as its evaluators see them (its config included).
+    fn scope_of(program: &Program) -> Scope<'_> {
+        Scope::new(
+            &program.formula,
+            program.config.as_ref(),
+            program.limits.max_bits,
+        )
+    }
+
     fn output_limit(bytes: usize) -> Limits {
         Limits {
             max_input_bytes: bytes,
@@ -1625,7 +1634,7 @@ mod edges {
     #[test]
     fn digits_count_against_the_output_limit_and_stop_past_it() {
         let program = load("x = 1", None, output_limit(10));
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let evaluator = Evaluator::new(&scope, program.limits);
         // 12345 has 14 bits: estimated at 14*3/10 + 1 = 5 digits, charged twice to exactly 10.
         let n = num_bigint::BigInt::from(12345);
@@ -1652,7 +1661,7 @@ mod edges {
     fn large_numbers_print_their_own_digits() {
         // Past 8192 bits the text is cached by value: two numbers must not share one.
         let program = load("x = 1", None, Limits::default());
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let evaluator = Evaluator::new(&scope, program.limits);
         let a = num_bigint::BigInt::from(7u8).pow(3000);
         let b = num_bigint::BigInt::from(3u8).pow(6000);
@@ -1664,7 +1673,7 @@ mod edges {
     #[test]
     fn charged_output_fits_up_to_the_limit_exactly() {
         let program = load("x = 1", None, output_limit(10));
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let evaluator = Evaluator::new(&scope, program.limits);
         assert!(evaluator.output_fits(10));
         assert!(!evaluator.printing_overflowed());
@@ -1686,7 +1695,7 @@ mod edges {
             None,
             Limits::default(),
         );
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let s = program.formula.find_definition("s").expect("s is defined");
         // 1*1+1 + 2*2+2 + 3*3+3, by hand
@@ -1730,8 +1739,7 @@ mod edges {
             Some("{\"sub\": {}}"),
             Limits::default(),
         );
-        let config = program.config.as_ref();
-        let scope = Scope::new(&program.formula, config, program.limits.max_bits);
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let x = program.formula.find_definition("x").expect("x is defined");
         let call = program.formula.statement(x).value();
@@ -1749,7 +1757,7 @@ mod edges {
     #[test]
     fn forgotten_statements_are_evaluated_again() {
         let program = load("a = 2\nb = a * 3", None, Limits::default());
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let a = program.formula.find_definition("a").expect("a");
         let b = program.formula.find_definition("b").expect("b");
@@ -1773,7 +1781,7 @@ mod edges {
     #[test]
     fn brackets_record_the_value_inside_them() {
         let program = load("x = ((1 + 2)) * 3", None, Limits::default());
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits).record_values();
         let x = program.formula.find_definition("x").expect("x");
         assert_eq!(
@@ -1796,7 +1804,7 @@ mod edges {
         }
         // A statement that is a bracket is evaluated through `expr`, which records its brackets.
         let program = load("y = ((1 + 2))", None, Limits::default());
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits).record_values();
         let y = program.formula.find_definition("y").expect("y");
         assert_eq!(
@@ -1818,7 +1826,7 @@ mod edges {
     #[test]
     fn a_chain_compares_each_claim_with_the_link_before_it() {
         let program = load("a = 2 = 3 = 3", None, Limits::default());
-        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let a = program.formula.find_definition("a").expect("a");
         let held: Vec<Option<bool>> = evaluator
@@ -1835,11 +1843,7 @@ mod edges {
         let formula = "H = hidden_size | n_embd | 768\nV = vocab\nL = 12\nD = H / 12";
         let config = r#"{"n_embd": 1024, "vocab": 50257}"#;
         let program = load(formula, Some(config), Limits::default());
-        let scope = Scope::new(
-            &program.formula,
-            program.config.as_ref(),
-            program.limits.max_bits,
-        );
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let find = |name: &str| program.formula.find_definition(name).expect(name);
         for name in ["H", "V", "L", "D"] {
@@ -1865,11 +1869,7 @@ mod edges {
         assert_eq!(evaluator.provenance(find("D")), Provenance::Formula);
         // Without the keys, the default.
         let program = load(formula, Some("{}"), Limits::default());
-        let scope = Scope::new(
-            &program.formula,
-            program.config.as_ref(),
-            program.limits.max_bits,
-        );
+        let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let h = program.formula.find_definition("H").expect("H");
         evaluator.statement(h).expect("evaluates");
@@ -1885,7 +1885,7 @@ mod edges {
         let limits = output_limit(4);
         for (formula, fits) in [("x = 65535", true), ("x = 65536", false)] {
             let program = load(formula, None, Limits::default());
-            let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+            let scope = scope_of(&program);
             let mut evaluator = Evaluator::new(&scope, limits).record_values();
             let x = program.formula.find_definition("x").expect("x");
             evaluator.statement(x).expect("evaluates");
