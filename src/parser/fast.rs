@@ -116,6 +116,9 @@ const KEYWORDS: [&str; 13] = [
 /// How deeply calls, `if`s and lists may nest on this reader's recursion; deeper is pest's.
 const NESTED: usize = 48;
 
+/// The start of a definition: `let` or `override` if written, and the name with its span.
+type DefinitionHead = (Option<&'static str>, (String, Span));
+
 /// A word in operand position, read.
 enum Word<O> {
     Operand(O),
@@ -542,8 +545,7 @@ impl Reader<'_, Formula> {
 
     /// `(let | override)? name =` at the start of a statement: consumed, with the keyword that
     /// was there. Otherwise nothing is consumed and the statement is a chain.
-    #[allow(clippy::type_complexity)]
-    fn definition_head(&mut self) -> Fast<Option<(Option<&'static str>, (String, Span))>> {
+    fn definition_head(&mut self) -> Fast<Option<DefinitionHead>> {
         let start = self.pos;
         let mut name_start = start;
         let keyword = match self.word_at(start)? {
