@@ -173,6 +173,9 @@ fn juxtaposition() {
         left_to_pest(text);
     }
     same("x[1]");
+    // A name before a bracket with spaces between: the bracket's span starts at the bracket.
+    same("H  (2)");
+    same("x = 3 * L (H + 1)");
 }
 
 #[test]
