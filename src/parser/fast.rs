@@ -731,7 +731,6 @@ impl<'t, B: Build> Reader<'t, B> {
 
     /// `digit ("_"? digit)*`, at a digit.
     fn digits(&mut self) {
-        self.pos += 1;
         loop {
             match (self.peek(), self.peek_at(self.pos + 1)) {
                 (Some(b'0'..=b'9'), _) => self.pos += 1,

@@ -175,6 +175,9 @@ fn juxtaposition() {
     same("x[1]");
     // A name before a bracket with spaces between: the bracket's span starts at the bracket.
     same("H  (2)");
+    // The nesting bound counts depth, not calls: sixty calls side by side are read.
+    let calls: Vec<String> = (0..60).map(|i| format!("min({i}, 1)")).collect();
+    same(&format!("x = {}", calls.join(" + ")));
     same("x = 3 * L (H + 1)");
 }
 
