@@ -1624,6 +1624,11 @@ mod edges {
         )
     }
 
+    /// A value as printed, or `None` for an error.
+    fn shown(value: Result<Value, Error>) -> Option<String> {
+        value.ok().map(|v| v.to_string())
+    }
+
     fn output_limit(bytes: usize) -> Limits {
         Limits {
             max_input_bytes: bytes,
@@ -1699,10 +1704,7 @@ mod edges {
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let s = program.formula.find_definition("s").expect("s is defined");
         // 1*1+1 + 2*2+2 + 3*3+3, by hand
-        assert_eq!(
-            evaluator.statement(s).map(|v| v.to_string()).ok(),
-            Some("20".into())
-        );
+        assert_eq!(shown(evaluator.statement(s)), Some("20".into()));
         let sum = program.formula.statement(s).value();
         let ExprKind::Sum { body, .. } = program.formula.kind(sum) else {
             panic!("s is a sum");
@@ -1715,10 +1717,7 @@ mod edges {
                 "term {index}"
             );
             // The term's variable is in scope until it is left.
-            assert_eq!(
-                evaluator.expr(body, s).map(|v| v.to_string()).ok(),
-                Some(term.into())
-            );
+            assert_eq!(shown(evaluator.expr(body, s)), Some(term.into()));
             evaluator.leave_term();
             assert!(
                 evaluator.expr(body, s).is_err(),
@@ -1744,10 +1743,7 @@ mod edges {
         let x = program.formula.find_definition("x").expect("x is defined");
         let call = program.formula.statement(x).value();
         assert!(evaluator.sub_model(call).is_none(), "not evaluated yet");
-        assert_eq!(
-            evaluator.statement(x).map(|v| v.to_string()).ok(),
-            Some("108890112".into())
-        );
+        assert_eq!(shown(evaluator.statement(x)), Some("108890112".into()));
         assert_eq!(
             evaluator.sub_model(call).map(|v| v.to_string()),
             Some("108890112".into())
@@ -1761,21 +1757,12 @@ mod edges {
         let mut evaluator = Evaluator::new(&scope, program.limits);
         let a = program.formula.find_definition("a").expect("a");
         let b = program.formula.find_definition("b").expect("b");
-        assert_eq!(
-            evaluator.statement(b).map(|v| v.to_string()).ok(),
-            Some("6".into())
-        );
+        assert_eq!(shown(evaluator.statement(b)), Some("6".into()));
         evaluator.assume(a, Value::Number(Number::from_i64(5)));
         // `b` was memoised with a = 2 until it is forgotten.
-        assert_eq!(
-            evaluator.statement(b).map(|v| v.to_string()).ok(),
-            Some("6".into())
-        );
+        assert_eq!(shown(evaluator.statement(b)), Some("6".into()));
         evaluator.forget(&[b]);
-        assert_eq!(
-            evaluator.statement(b).map(|v| v.to_string()).ok(),
-            Some("15".into())
-        );
+        assert_eq!(shown(evaluator.statement(b)), Some("15".into()));
     }
 
     #[test]
@@ -1784,10 +1771,7 @@ mod edges {
         let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits).record_values();
         let x = program.formula.find_definition("x").expect("x");
-        assert_eq!(
-            evaluator.statement(x).map(|v| v.to_string()).ok(),
-            Some("9".into())
-        );
+        assert_eq!(shown(evaluator.statement(x)), Some("9".into()));
         let ExprKind::Binary(_, outer, _) =
             program.formula.kind(program.formula.statement(x).value())
         else {
@@ -1807,10 +1791,7 @@ mod edges {
         let scope = scope_of(&program);
         let mut evaluator = Evaluator::new(&scope, program.limits).record_values();
         let y = program.formula.find_definition("y").expect("y");
-        assert_eq!(
-            evaluator.statement(y).map(|v| v.to_string()).ok(),
-            Some("3".into())
-        );
+        assert_eq!(shown(evaluator.statement(y)), Some("3".into()));
         let outer = program.formula.statement(y).value();
         let ExprKind::Group(inner) = program.formula.kind(outer) else {
             panic!("a bracket");
