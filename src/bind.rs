@@ -93,7 +93,7 @@ impl<'a> Scope<'a> {
     /// Resolves the name written at node `id` (a `Name` node) inside statement `within`: the way
     /// the evaluator resolves, by symbol, without hashing the text again.
     pub fn resolve_at(&self, id: ExprId, within: StatementId) -> Resolution {
-        match self.formula.expr(id).node {
+        match self.formula.node(id) {
             Node::Name(symbol) => self.resolve_symbol(symbol, within),
             _ => Resolution::Config(Lookup::Absent),
         }
@@ -101,6 +101,13 @@ impl<'a> Scope<'a> {
 
     /// Resolves the name `symbol` as it appears inside statement `within`.
     pub fn resolve_symbol(&self, symbol: Symbol, within: StatementId) -> Resolution {
+        self.named_statement(symbol, within)
+            .unwrap_or_else(|| Resolution::Config(self.lookup_config(symbol)))
+    }
+
+    /// What `resolve_symbol` answers when the name is a definition or a `--set` override, without
+    /// looking in the config otherwise.
+    pub fn named_statement(&self, symbol: Symbol, within: StatementId) -> Option<Resolution> {
         let own = |name: &str| name == self.formula.symbols.get(symbol);
         let (skip_overrides, skip_definitions) = match &self.formula.statement(within).kind {
             StatementKind::Override { name, .. } if own(name) => (true, false),
@@ -109,15 +116,15 @@ impl<'a> Scope<'a> {
         };
         if !skip_overrides && !self.overrides.is_empty() {
             if let Some(&id) = self.overrides.get(&symbol) {
-                return Resolution::Override(id);
+                return Some(Resolution::Override(id));
             }
         }
         if !skip_definitions {
             if let Some(&id) = self.definitions.get(&symbol) {
-                return Resolution::Definition(id);
+                return Some(Resolution::Definition(id));
             }
         }
-        Resolution::Config(self.lookup_config(symbol))
+        None
     }
 
     fn lookup_config(&self, symbol: Symbol) -> Lookup {

@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+mod chain;
+
 use crate::bind::{Resolution, Scope};
 use crate::config::Lookup;
 use crate::error::{Error, NameContext, Result};
@@ -154,6 +156,12 @@ pub struct Evaluator<'s> {
     /// A sweep re-evaluates `I = n_inner | 4*H` at every point; suggesting for `n_inner` each time
     /// was most of its cost.
     in_alternative: bool,
+    /// Evaluating ahead the definitions of a long chain (`eval/chain.rs`): an error is not kept,
+    /// so that the evaluation proper meets it in its own order and words it as always.
+    chaining: bool,
+    /// A chain ahead met an error or a cycle: later tries would walk the same chain again (a
+    /// walk a level, quadratic), so the evaluation recurses as it always did.
+    chain_failed: bool,
     /// How many `expr` calls are on the stack.
     depth: usize,
     /// What the renderers printed of numbers so far (see `digits`).
@@ -206,6 +214,8 @@ impl<'s> Evaluator<'s> {
             choices: HashMap::new(),
             recorded: None,
             in_alternative: false,
+            chaining: false,
+            chain_failed: false,
             depth: 0,
             printed: Default::default(),
             locals: Vec::new(),
@@ -257,7 +267,7 @@ impl<'s> Evaluator<'s> {
         let ExprKind::Sum { var_id, body, .. } = formula.kind(sum) else {
             return None;
         };
-        let Node::Name(symbol) = formula.expr(var_id).node else {
+        let Node::Name(symbol) = formula.node(var_id) else {
             return None;
         };
         self.locals.push((symbol, Value::Number(index.clone())));
@@ -351,7 +361,7 @@ impl<'s> Evaluator<'s> {
         // which halves the stack that input nested a million deep (`1+(1+(...))`) needs.
         let formula = self.scope.formula();
         let mut inner = id;
-        while let Node::Group(next) = formula.expr(inner).node {
+        while let Node::Group(next) = formula.node(inner) {
             inner = next;
         }
         // Asking stacker how much stack is left costs more than evaluating a small node, so it is
@@ -368,7 +378,7 @@ impl<'s> Evaluator<'s> {
                 let mut group = id;
                 while group != inner {
                     self.record(group, value);
-                    let Node::Group(next) = formula.expr(group).node else {
+                    let Node::Group(next) = formula.node(group) else {
                         break;
                     };
                     group = next;
@@ -491,6 +501,9 @@ impl<'s> Evaluator<'s> {
             Some(State::Active) => return Err(self.cycle(id, used_at)),
             None => {}
         }
+        if !self.chaining && !self.chain_failed && self.active.len() >= chain::DEPTH {
+            self.evaluate_chain_first(id);
+        }
         self.statements.insert(id, State::Active);
         self.active.push(id);
         // Another statement's errors may be shown on their own: suggest again inside it.
@@ -504,7 +517,11 @@ impl<'s> Evaluator<'s> {
         self.locals_generation += 1;
         self.in_alternative = in_alternative;
         self.active.pop();
-        self.statements.insert(id, State::Done(result.clone()));
+        if self.chaining && result.is_err() {
+            self.statements.remove(&id);
+        } else {
+            self.statements.insert(id, State::Done(result.clone()));
+        }
         result
     }
 
@@ -512,6 +529,7 @@ impl<'s> Evaluator<'s> {
         cycle_error(self.scope.formula(), &self.active, id, used_at)
     }
 
+    #[inline(never)]
     fn record(&mut self, id: ExprId, value: &Value) {
         if let Some(recorded) = &mut self.recorded {
             // Every partial sum of a chain of million-digit numbers would be kept: the values
@@ -529,11 +547,29 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    /// Node `id`'s value. This is the recursion of every nested expression and every name that
+    /// refers to a definition, so its frame is kept small: the common nodes are handled here and
+    /// the rest in `eval_other`, whose locals would otherwise be paid for at every level (a chain
+    /// of 10,000 definitions, each using the one before, took 4 KiB of stack a definition).
     fn eval(&mut self, id: ExprId, within: StatementId) -> Result<Value> {
         let formula = self.scope.formula();
-        let node = formula.expr(id);
-        let span = node.span;
         let value = match formula.kind(id) {
+            ExprKind::Name(name) => self.name(id, name, within)?,
+            ExprKind::Group(inner) => self.expr(inner, within)?,
+            ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, _) => self.arithmetic_tree(id, within)?,
+            ExprKind::Binary(op, _, _) if is_tree_operator(op) => {
+                self.arithmetic_tree(id, within)?
+            }
+            kind => self.eval_other(id, kind, within)?,
+        };
+        self.record(id, &value);
+        Ok(value)
+    }
+
+    #[inline(never)]
+    fn eval_other(&mut self, id: ExprId, kind: ExprKind<'s>, within: StatementId) -> Result<Value> {
+        let span = self.scope.formula().span(id);
+        Ok(match kind {
             ExprKind::Number { text } => match Number::parse_literal(text, self.limits.max_bits) {
                 Some(Ok(n)) => Value::Number(n),
                 Some(Err(e)) => return Err(self.arithmetic(e, span, span)),
@@ -547,7 +583,7 @@ impl<'s> Evaluator<'s> {
             },
             ExprKind::Bool(b) => Value::Bool(b),
             ExprKind::Str(s) => Value::Str(s.to_string()),
-            ExprKind::Name(name) => self.name(id, name, span, within)?,
+            ExprKind::Name(name) => self.name(id, name, within)?,
             ExprKind::Group(inner) => self.expr(inner, within)?,
             ExprKind::Unary(UnaryOp::Neg | UnaryOp::Plus, _) => self.arithmetic_tree(id, within)?,
             ExprKind::Unary(op, operand) => {
@@ -557,7 +593,7 @@ impl<'s> Evaluator<'s> {
             ExprKind::Binary(op, _, _) if is_tree_operator(op) => {
                 self.arithmetic_tree(id, within)?
             }
-            ExprKind::Binary(op, lhs, rhs) => self.binary(op, lhs, rhs, span, within)?,
+            ExprKind::Binary(op, lhs, rhs) => self.binary(op, lhs, rhs, id, within)?,
             ExprKind::Call(Function::Model, args) => {
                 let value = self.model(args, within)?;
                 self.sub_models.insert(id, value.clone());
@@ -621,9 +657,7 @@ impl<'s> Evaluator<'s> {
                 Value::List(values)
             }
             ExprKind::Index(list, index) => self.index(list, index, span, within)?,
-        };
-        self.record(id, &value);
-        Ok(value)
+        })
     }
 
     /// `sum(var in lo..hi, body)`.
@@ -640,7 +674,7 @@ impl<'s> Evaluator<'s> {
         let first = self.integer(lo, within, "a bound of `sum`")?;
         let last = self.integer(hi, within, "a bound of `sum`")?;
         let limit = self.limits.max_bits;
-        let span = formula.expr(id).span;
+        let span = formula.span(id);
         let count = last
             .sub(&first, limit)
             .and_then(|d| d.add(&Number::from_i64(1), limit))
@@ -664,7 +698,7 @@ impl<'s> Evaluator<'s> {
                 "raise the limit with --max-sum-terms if this many are really meant",
             ));
         };
-        let Node::Name(symbol) = formula.expr(var_id).node else {
+        let Node::Name(symbol) = formula.node(var_id) else {
             return Ok(Value::Number(Number::zero()));
         };
         let varies = match self.summand_varies.get(&id) {
@@ -768,14 +802,16 @@ impl<'s> Evaluator<'s> {
     }
 
     /// The value of the name `name` written at node `id`.
-    fn name(&mut self, id: ExprId, name: &str, span: Span, within: StatementId) -> Result<Value> {
+    #[inline(never)]
+    fn name(&mut self, id: ExprId, name: &str, within: StatementId) -> Result<Value> {
         if !self.locals.is_empty() {
-            if let Node::Name(symbol) = self.scope.formula().expr(id).node {
+            if let Node::Name(symbol) = self.scope.formula().node(id) {
                 if let Some((_, value)) = self.locals.iter().rev().find(|(s, _)| *s == symbol) {
                     return Ok(value.clone());
                 }
             }
         }
+        let span = self.scope.formula().span(id);
         match self.scope.resolve_at(id, within) {
             Resolution::Override(id) | Resolution::Definition(id) => {
                 self.statement_used_at(id, Some(span))
@@ -860,7 +896,7 @@ impl<'s> Evaluator<'s> {
         let mut current = root;
         'descend: loop {
             let mut value = loop {
-                match formula.expr(current).node {
+                match formula.node(current) {
                     Node::Binary(op, lhs, _) if is_tree_operator(op) => {
                         pending.push(Pending {
                             id: current,
@@ -879,7 +915,7 @@ impl<'s> Evaluator<'s> {
                 }
             };
             while let Some(node) = pending.pop() {
-                match (formula.expr(node.id).node, node.left) {
+                match (formula.node(node.id), node.left) {
                     (Node::Binary(_, _, rhs), None) => {
                         pending.push(Pending {
                             id: node.id,
@@ -889,8 +925,7 @@ impl<'s> Evaluator<'s> {
                         continue 'descend;
                     }
                     (Node::Binary(op, lhs, rhs), Some(left)) => {
-                        let span = formula.expr(node.id).span;
-                        value = self.arithmetic_op(op, lhs, &left, rhs, &value, span)?;
+                        value = self.arithmetic_op(op, lhs, &left, rhs, &value, node.id)?;
                     }
                     (Node::Unary(op, operand), _) => value = self.unary(op, operand, value)?,
                     _ => {}
@@ -903,6 +938,7 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    #[inline(never)]
     fn unary(&self, op: UnaryOp, operand: ExprId, value: Value) -> Result<Value> {
         match (op, value) {
             (UnaryOp::Neg, Value::Number(n)) => Ok(Value::Number(n.neg())),
@@ -914,6 +950,7 @@ impl<'s> Evaluator<'s> {
         }
     }
 
+    #[inline(never)]
     fn arithmetic_op(
         &self,
         op: BinaryOp,
@@ -921,9 +958,10 @@ impl<'s> Evaluator<'s> {
         left: &Value,
         rhs: ExprId,
         right: &Value,
-        span: Span,
+        at: ExprId,
     ) -> Result<Value> {
-        // Only an error needs the operator's text: no allocation on the path every point takes.
+        // Only an error needs the operator's text or the spans (a span may be derived from the
+        // node's children): nothing of either on the path every point takes.
         let symbol = || format!("`{}`", op.symbol());
         let a = match left {
             Value::Number(n) => n,
@@ -956,13 +994,13 @@ impl<'s> Evaluator<'s> {
                 .and_then(|()| a.pow(b, limit)),
             _ => return Err(self.type_error(lhs, &symbol(), "true or false", left)),
         };
-        let operand_span = self.scope.formula().expr(rhs).span;
+        let formula = self.scope.formula();
         result.map(Value::Number).map_err(|e| match (op, e) {
             // `0^-1` is 1/0^1: the zero that divides is the base, not the exponent.
             (BinaryOp::Pow, ArithmeticError::DivisionByZero) => Error::DivisionByZero {
-                span: self.scope.formula().expr(lhs).span,
+                span: formula.span(lhs),
             },
-            (_, e) => self.arithmetic(e, span, operand_span),
+            (_, e) => self.arithmetic(e, formula.span(at), formula.span(rhs)),
         })
     }
 
@@ -972,7 +1010,7 @@ impl<'s> Evaluator<'s> {
         op: BinaryOp,
         lhs: ExprId,
         rhs: ExprId,
-        span: Span,
+        id: ExprId,
         within: StatementId,
     ) -> Result<Value> {
         // `and` and `or` decide on their left side alone when they can.
@@ -993,7 +1031,7 @@ impl<'s> Evaluator<'s> {
         let left = self.expr(lhs, within)?;
         let right = self.expr(rhs, within)?;
         if op == BinaryOp::Pow {
-            return self.arithmetic_op(op, lhs, &left, rhs, &right, span);
+            return self.arithmetic_op(op, lhs, &left, rhs, &right, id);
         }
         let ordering = match (&left, &right) {
             (Value::Number(a), Value::Number(b)) => a.cmp(b),
@@ -1047,7 +1085,7 @@ impl<'s> Evaluator<'s> {
                     (Function::Contains, Some(wanted)) => Value::Bool(items.contains(&wanted)),
                     _ => {
                         let mut total = Number::zero();
-                        let span = self.scope.formula().expr(list_arg).span;
+                        let span = self.scope.formula().span(list_arg);
                         for item in &items {
                             let Value::Number(n) = item else {
                                 return Err(self.type_error(
@@ -1091,10 +1129,7 @@ impl<'s> Evaluator<'s> {
         let (Some(&family_arg), Some(&config_arg)) = (args.first(), args.get(1)) else {
             return Ok(Value::Number(Number::zero()));
         };
-        let span = formula
-            .expr(family_arg)
-            .span
-            .to(formula.expr(config_arg).span);
+        let span = formula.expr(family_arg).span.to(formula.span(config_arg));
         let family = match self.expr(family_arg, within)? {
             Value::Str(s) => s,
             other => {
@@ -1117,7 +1152,7 @@ impl<'s> Evaluator<'s> {
         };
         let ExprKind::Name(path) = formula.kind(config_arg) else {
             return Err(Error::language(
-                formula.expr(config_arg).span,
+                formula.span(config_arg),
                 "`model` reads its config from a config key".to_string(),
                 "not a config key",
                 "name a nested object of the config, e.g. model(\"llama\", text_config)",
@@ -1128,7 +1163,7 @@ impl<'s> Evaluator<'s> {
             Some(Ok(None)) | None => "{}".to_string(),
             Some(Err(found)) => {
                 return Err(Error::ConfigValue {
-                    span: formula.expr(config_arg).span,
+                    span: formula.span(config_arg),
                     key: path.to_string(),
                     found,
                 })
@@ -1163,14 +1198,14 @@ impl<'s> Evaluator<'s> {
     fn type_error(&self, at: ExprId, context: &str, expected: &str, found: &Value) -> Error {
         if let Some(key) = self.config_key_of(at) {
             return Error::ConfigType {
-                span: self.scope.formula().expr(at).span,
+                span: self.scope.formula().span(at),
                 key,
                 found: found.describe(),
                 needs: format!("{context} needs {expected}"),
             };
         }
         Error::Type {
-            span: self.scope.formula().expr(at).span,
+            span: self.scope.formula().span(at),
             context: context.to_string(),
             expected: expected.to_string(),
             found: found.describe(),
@@ -1292,7 +1327,7 @@ pub(crate) fn mentions(formula: &crate::syntax::Formula, root: ExprId, symbol: S
         if !seen.insert(id) {
             continue;
         }
-        if formula.expr(id).node == Node::Name(symbol) {
+        if formula.node(id) == Node::Name(symbol) {
             return true;
         }
         stack.extend(formula.children(id));
