@@ -131,7 +131,9 @@ pub fn build(program: &Program) -> Result<Breakdown> {
     )?;
     let statement = program.formula.statement(program.target);
     let (name, explanation) = match &statement.kind {
-        StatementKind::Definition(d) => (d.name.clone(), d.explanation.clone()),
+        StatementKind::Definition(d) => {
+            (d.name.clone(), d.explanation.as_deref().map(str::to_string))
+        }
         StatementKind::Override { name, .. } => (name.clone(), None),
         StatementKind::Expression { .. } => ("total".to_string(), None),
     };
@@ -317,7 +319,7 @@ impl<'s> Builder<'s> {
         match value {
             Value::Number(n) => Ok(n),
             other => Err(Error::Type {
-                span: self.formula().expr(expr).span,
+                span: self.formula().span(expr),
                 context: "a breakdown".into(),
                 expected: "a number".into(),
                 found: other.to_string(),
@@ -336,7 +338,7 @@ impl<'s> Builder<'s> {
         }];
         while let Some(p) = stack.pop() {
             let formula = self.formula();
-            let span = formula.expr(p.expr).span;
+            let span = formula.span(p.expr);
             let with = |expr: ExprId, repeats: Number, repeated_by: Vec<String>| Pending {
                 expr,
                 within: p.within,
@@ -444,13 +446,13 @@ impl<'s> Builder<'s> {
         stack: &mut Vec<Pending>,
     ) -> Result<()> {
         let formula = self.formula();
-        let span = formula.expr(p.expr).span;
+        let span = formula.span(p.expr);
         let each = number(self.evaluator.statement(statement)?, formula, statement)?;
         let count = self.mul(&each, &p.repeats, span)?;
         let definition = formula.statement(statement).definition();
         let node = self.push_node(Node {
             name: definition.map(|d| d.name.clone()).unwrap_or_default(),
-            explanation: definition.and_then(|d| d.explanation.clone()),
+            explanation: definition.and_then(|d| d.explanation.as_deref().map(str::to_string)),
             statement: Some(statement),
             each,
             repeats: p.repeats.clone(),

@@ -308,7 +308,7 @@ fn approximate_literals(workspace: &Workspace, link: ExprId) -> Vec<ExprId> {
         match formula.kind(id) {
             ExprKind::Number { .. } => {
                 if workspace
-                    .approximation_at(formula.expr(id).span)
+                    .approximation_at(formula.span(id))
                     .is_some_and(|a| !a.implicit)
                 {
                     found.push(id);
@@ -509,7 +509,7 @@ fn judge_expression(
     let truncated = !rounded && between(claimed, &cut_high) && computed != &cut_high;
     let tolerance = high.sub(claimed, limit).ok()?;
     let approximation = Approximation {
-        written: workspace.display(workspace.formula.expr(link).span),
+        written: workspace.display(workspace.formula.span(link)),
         unit: None,
         scale: Number::from_i64(1),
         tolerance,
@@ -621,8 +621,8 @@ fn check_claims(workspace: &mut Workspace) -> Vec<ClaimCheck> {
     let mut checks = Vec::new();
     for comparison in comparisons {
         let formula = &workspace.formula;
-        let claimed_span = formula.expr(comparison.claimed).span;
-        let computed_span = formula.expr(comparison.computed).span;
+        let claimed_span = formula.span(comparison.claimed);
+        let computed_span = formula.span(comparison.computed);
         let mut check = ClaimCheck {
             location: workspace.location(claimed_span),
             computed_text: workspace.display(computed_span),

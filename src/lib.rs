@@ -171,7 +171,7 @@ fn check_claims(program: &Program, evaluator: &mut Evaluator) -> Result<Vec<Clai
         for outcome in evaluator.claims(statement) {
             let (computed, claimed) = outcome.outcome?;
             reports.push(ClaimReport {
-                span: program.formula.expr(outcome.claimed).span,
+                span: program.formula.span(outcome.claimed),
                 computed,
                 claimed,
             });

@@ -49,13 +49,12 @@ pub(crate) fn link_what_can_be(formula: &mut Formula) {
 
 fn link_with(formula: &mut Formula, lenient: bool) -> Result<()> {
     let has_calls = formula
-        .exprs
-        .iter()
-        .any(|e| matches!(e.node, Node::Apply(_)));
+        .expr_ids()
+        .any(|id| matches!(formula.node(id), Node::Apply(_)));
     if !has_calls {
         return Ok(());
     }
-    let parsed = formula.exprs.len();
+    let parsed = formula.expr_count();
     let mut linker = Linker {
         formula,
         state: HashMap::new(),
@@ -112,7 +111,7 @@ impl Linker<'_> {
         let mut stack = vec![body];
         let mut calls = Vec::new();
         while let Some(id) = stack.pop() {
-            let node = self.formula.expr(id).node;
+            let node = self.formula.node(id);
             if matches!(node, Node::Apply(_)) {
                 calls.push(id);
             }
@@ -128,7 +127,7 @@ impl Linker<'_> {
 
     /// Fills in the body of the call at `id`, if it is a call not linked yet.
     fn call(&mut self, id: ExprId) -> Result<()> {
-        let expr = *self.formula.expr(id);
+        let expr = self.formula.expr(id);
         let Node::Apply(_) = expr.node else {
             return Ok(());
         };
@@ -139,7 +138,7 @@ impl Linker<'_> {
         if body != name_id {
             return Ok(());
         }
-        let name = match self.formula.expr(name_id).node {
+        let name = match self.formula.node(name_id) {
             Node::Name(symbol) => self.formula.symbols.get(symbol).to_string(),
             _ => return Ok(()),
         };
@@ -194,7 +193,7 @@ impl Linker<'_> {
         if let Some(&done) = copies.get(&id) {
             return Ok(done);
         }
-        let expr = *self.formula.expr(id);
+        let expr = self.formula.expr(id);
         if let Node::Name(symbol) = expr.node {
             return Ok(substitution.get(&symbol).copied().unwrap_or(id));
         }

@@ -58,6 +58,7 @@ pub fn parse_file(
     let text = formula.sources.get(source).text.clone();
     // `f(x)` is a call when `f` is a function, wherever in the file `fn f` stands.
     formula.function_names.extend(function_names(&text));
+    formula.reserve_for(&text);
     match fast::parse_file(formula, source, &text, max_depth) {
         Some(ids) => Ok(ids),
         None => pest_file(formula, source, &text, max_depth),
@@ -638,12 +639,12 @@ impl Build for Formula {
     }
 
     fn unary(&mut self, op: UnaryOp, at: Span, operand: ExprId) -> Result<ExprId> {
-        let span = at.to(self.expr(operand).span);
+        let span = at.to(self.span(operand));
         Ok(self.push_expr(Node::Unary(op, operand), span))
     }
 
     fn binary(&mut self, op: Infix, lhs: ExprId, rhs: ExprId) -> Result<ExprId> {
-        let span = self.expr(lhs).span.to(self.expr(rhs).span);
+        let span = self.span(lhs).to(self.span(rhs));
         let node = match op {
             Infix::Binary(op) => Node::Binary(op, lhs, rhs),
             // `a | b | c` is one node with three alternatives (parentheses keep a group apart).
@@ -898,8 +899,8 @@ fn push_definition(formula: &mut Formula, parts: DefinitionParts) -> Result<Stat
         name_span,
         kind,
         value,
-        claims: claims.to_vec(),
-        explanation,
+        claims: claims.into(),
+        explanation: explanation.map(String::into_boxed_str),
         overrides,
     };
     Ok(formula.push_statement(StatementKind::Definition(definition), span))
@@ -934,7 +935,7 @@ fn push_chain(formula: &mut Formula, span: Span, exprs: &[ExprId]) -> Result<Sta
     Ok(formula.push_statement(
         StatementKind::Expression {
             value,
-            claims: claims.to_vec(),
+            claims: claims.into(),
         },
         span,
     ))

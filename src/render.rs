@@ -329,7 +329,7 @@ impl<'e, 's> Derivation<'e, 's> {
         self.formula()
             .statement(statement)
             .definition()
-            .and_then(|d| d.explanation.clone())
+            .and_then(|d| d.explanation.as_deref().map(str::to_string))
     }
 
     /// `name = value` (or `name = formula = value` for a computed size), explanation, provenance.
@@ -847,7 +847,7 @@ fn json_depth(value: &Json) -> usize {
 
 /// An upper bound of the tree's depth, for sizing the stack serde_json needs.
 fn json_depth_hint(formula: &Formula) -> usize {
-    formula.exprs.len()
+    formula.expr_count()
 }
 
 fn trim_line_end(out: &mut String) {

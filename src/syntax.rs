@@ -13,7 +13,10 @@
 
 use std::fmt;
 
+mod arena;
 mod symbols;
+
+use arena::{Arena, ArenaMark};
 
 pub use symbols::{Symbol, Symbols};
 
@@ -179,7 +182,7 @@ pub enum Node {
 }
 
 /// A run of children in `Formula::lists`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ExprList {
     start: u32,
     len: u32,
@@ -423,9 +426,10 @@ pub struct Definition {
     pub name_span: Span,
     pub kind: DefinitionKind,
     pub value: ExprId,
-    /// Further links of an `=` chain: each is claimed equal to the one before it.
-    pub claims: Vec<ExprId>,
-    pub explanation: Option<String>,
+    /// Further links of an `=` chain: each is claimed equal to the one before it. (Boxed slices
+    /// rather than vectors here and below: a statement a line, and most lines claim nothing.)
+    pub claims: Box<[ExprId]>,
+    pub explanation: Option<Box<str>>,
     /// Written `override NAME = ...`: replaces a definition a `use` brought in.
     pub overrides: bool,
 }
@@ -476,7 +480,7 @@ pub enum StatementKind {
     /// An expression, with the links of its `=` chain when it has one (`expr = 108890112`).
     Expression {
         value: ExprId,
-        claims: Vec<ExprId>,
+        claims: Box<[ExprId]>,
     },
     /// `--set NAME=VALUE`: replaces the definition or config key `name` for this run.
     Override {
@@ -521,7 +525,8 @@ impl Statement {
 #[derive(Clone, Debug, Default)]
 pub struct Formula {
     pub sources: Sources,
-    pub exprs: Vec<Expr>,
+    /// The expression nodes, by `ExprId` (most packed into eight bytes: `syntax/arena.rs`).
+    exprs: Arena,
     pub statements: Vec<Statement>,
     /// The statements that define or set a name, in order: a scope is built from these alone, so
     /// building one costs the definitions, not every claim of a long document.
@@ -547,7 +552,7 @@ pub struct Formula {
 /// The sizes of a formula's tables, to cut them back to (`Formula::rollback`).
 #[derive(Clone, Copy, Debug)]
 pub struct Mark {
-    exprs: usize,
+    exprs: ArenaMark,
     statements: usize,
     lists: usize,
     functions: usize,
@@ -562,7 +567,7 @@ impl Formula {
     pub fn arithmetic_chain(&self, id: ExprId) -> (ExprId, Vec<ExprId>) {
         let mut spine = Vec::new();
         let mut leftmost = id;
-        while let Node::Binary(op, lhs, _) = self.expr(leftmost).node {
+        while let Node::Binary(op, lhs, _) = self.node(leftmost) {
             if !op.is_arithmetic() {
                 break;
             }
@@ -577,8 +582,44 @@ impl Formula {
         Formula::default()
     }
 
-    pub fn expr(&self, id: ExprId) -> &Expr {
-        &self.exprs[id.0 as usize]
+    /// Node `id` with its span. (`node` alone is cheaper: a span may be derived from children.)
+    pub fn expr(&self, id: ExprId) -> Expr {
+        Expr {
+            node: self.node(id),
+            span: self.span(id),
+        }
+    }
+
+    /// Node `id` as it is stored.
+    pub fn node(&self, id: ExprId) -> Node {
+        self.exprs.node(id)
+    }
+
+    /// Where node `id` was written.
+    pub fn span(&self, id: ExprId) -> Span {
+        self.exprs.span(id, &self.symbols)
+    }
+
+    /// Makes room for the nodes and statements of `text` before it is read. Tables that double as
+    /// they fill copy themselves, and on a 100,000-line file the pages of the old copies stayed
+    /// with the process: a quarter of its peak. Room reserved and never filled costs address
+    /// space, not memory (the pages are not touched).
+    pub fn reserve_for(&mut self, text: &str) {
+        // At most a node a byte, or nearly: `1+1` is three nodes.
+        self.exprs.reserve(text.len());
+        self.statements
+            .reserve(text.bytes().filter(|&b| b == b'\n').count() + 1);
+    }
+
+    /// How many nodes the arena holds, and how many of them are stored whole (not packed).
+    #[cfg(test)]
+    pub(crate) fn arena_counts(&self) -> (usize, usize) {
+        (self.exprs.len(), self.exprs.wide_len())
+    }
+
+    /// How many expression nodes the formula holds (ids `0..expr_count()`).
+    pub fn expr_count(&self) -> usize {
+        self.exprs.len()
     }
 
     pub fn statement(&self, id: StatementId) -> &Statement {
@@ -586,13 +627,12 @@ impl Formula {
     }
 
     pub fn push_expr(&mut self, node: Node, span: Span) -> ExprId {
-        self.exprs.push(Expr { node, span });
-        ExprId(self.exprs.len() as u32 - 1)
+        self.exprs.push(node, span, &self.symbols)
     }
 
     /// Node `id` as its readers see it.
     pub fn kind(&self, id: ExprId) -> ExprKind<'_> {
-        match self.expr(id).node {
+        match self.node(id) {
             Node::Number(text) => ExprKind::Number {
                 text: self.symbols.get(text),
             },
@@ -638,7 +678,7 @@ impl Formula {
     }
 
     fn name_text(&self, id: ExprId) -> &str {
-        match self.expr(id).node {
+        match self.node(id) {
             Node::Name(symbol) => self.symbols.get(symbol),
             _ => "",
         }
@@ -699,9 +739,7 @@ impl Formula {
 
     /// Replaces node `id` (the linker fills in a call's body this way).
     pub fn set_node(&mut self, id: ExprId, node: Node) {
-        if let Some(expr) = self.exprs.get_mut(id.0 as usize) {
-            expr.node = node;
-        }
+        self.exprs.set(id, node, &self.symbols);
     }
 
     pub fn list(&self, list: ExprList) -> &[ExprId] {
@@ -743,7 +781,7 @@ impl Formula {
 
     /// `earlier | next`: one node for the whole chain `a | b | c`.
     pub fn alternatives_node(&mut self, earlier: ExprId, next: ExprId) -> Node {
-        let Node::Alternatives(list) = self.expr(earlier).node else {
+        let Node::Alternatives(list) = self.node(earlier) else {
             return Node::Alternatives(self.push_list(&[earlier, next]));
         };
         // The usual case: the earlier alternatives are the last list made, so it grows in place.
@@ -761,7 +799,7 @@ impl Formula {
 
     pub fn mark(&self) -> Mark {
         Mark {
-            exprs: self.exprs.len(),
+            exprs: self.exprs.mark(),
             statements: self.statements.len(),
             lists: self.lists.len(),
             functions: self.functions.len(),
@@ -772,7 +810,7 @@ impl Formula {
 
     /// Removes every node and statement added since `mark`. (Interned text stays: it is shared.)
     pub fn rollback(&mut self, mark: Mark) {
-        self.exprs.truncate(mark.exprs);
+        self.exprs.rollback(mark.exprs);
         self.statements.truncate(mark.statements);
         let kept = self
             .naming
@@ -833,12 +871,12 @@ impl Formula {
 
     /// The text a node covers in its source.
     pub fn text(&self, id: ExprId) -> &str {
-        self.sources.slice(self.expr(id).span)
+        self.sources.slice(self.span(id))
     }
 
     /// The direct children of a node, in the order written.
     pub fn children(&self, id: ExprId) -> Vec<ExprId> {
-        match self.expr(id).node {
+        match self.node(id) {
             Node::Number(_) | Node::Bool(_) | Node::Str(_) | Node::Name(_) => Vec::new(),
             Node::Group(inner) | Node::Unary(_, inner) => vec![inner],
             Node::Binary(_, lhs, rhs) => vec![lhs, rhs],
@@ -889,14 +927,6 @@ mod tests {
         assert_eq!(at(10), (3, 3));
         assert_eq!(at(13), (4, 1));
         assert_eq!(at(99), (4, 1));
-    }
-
-    #[test]
-    fn a_node_is_24_bytes() {
-        // The tree of a 10 MB formula file is a few million nodes; this size is what keeps its
-        // memory a small multiple of the file (README, "Performance").
-        assert_eq!(std::mem::size_of::<Node>(), 12);
-        assert_eq!(std::mem::size_of::<Expr>(), 24);
     }
 
     #[test]
@@ -955,7 +985,7 @@ mod tests {
         let node = formula.call_node(Function::Min, &[a, a]);
         formula.push_expr(node, span);
         formula.rollback(mark);
-        assert_eq!(formula.exprs.len(), 1);
+        assert_eq!(formula.expr_count(), 1);
         let node = formula.call_node(Function::Floor, &[a]);
         let floor = formula.push_expr(node, span);
         assert_eq!(formula.kind(floor), ExprKind::Call(Function::Floor, &[a]));

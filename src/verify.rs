@@ -308,7 +308,7 @@ pub fn verify(program: &mut Program, checkpoint: &Checkpoint) -> Result<Verifica
             .filter_map(|name| formula.find_definition(name))
             .filter_map(|id| formula.statement(id).definition())
             .find(|d| d.kind == DefinitionKind::Part)
-            .and_then(|d| d.explanation.clone());
+            .and_then(|d| d.explanation.as_deref().map(str::to_string));
         part_of_directive.push(Some(parts.len()));
         parts.push(PartCheck {
             part: directive.part.clone(),

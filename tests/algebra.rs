@@ -409,7 +409,7 @@ fn solving_for_a_literal_with_every_size_bound() {
         .formula
         .expr_ids()
         .find(|&id| {
-            let span = p.formula.expr(id).span;
+            let span = p.formula.span(id);
             matches!(p.formula.kind(id), ExprKind::Number { text } if text == "3")
                 && p.formula.sources.get(span.source).text[..span.start as usize]
                     .ends_with("H*A*d*")

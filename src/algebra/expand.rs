@@ -158,7 +158,7 @@ impl<'p> Expander<'p> {
     }
 
     fn span(&self, id: ExprId) -> Span {
-        self.formula.expr(id).span
+        self.formula.span(id)
     }
 
     /// The expansion of a statement (memoised).
@@ -376,7 +376,7 @@ impl<'p> Expander<'p> {
                 body,
                 ..
             } => {
-                let varies = match formula.expr(var_id).node {
+                let varies = match formula.node(var_id) {
                     crate::syntax::Node::Name(symbol) => {
                         crate::eval::mentions(formula, body, symbol)
                     }
@@ -474,7 +474,7 @@ impl<'p> Expander<'p> {
             let ExprKind::Binary(op, _, rhs) = formula.kind(node) else {
                 continue;
             };
-            let span = formula.expr(node).span;
+            let span = formula.span(node);
             let operand = self.span(rhs);
             let right = self.expr(rhs, within)?;
             let bounds = self.bounds;

@@ -55,7 +55,7 @@ const MAX_WORK: usize = 2_000_000;
 /// Everything the diagnoses find for a false claim (`factor` and `swapped` run beside these: the
 /// first needs no formula, the second looks at two claims).
 pub(super) fn diagnose(workspace: &mut Workspace, claim: &Claim) -> Vec<Diagnosis> {
-    let original = workspace.formula.exprs.len();
+    let original = workspace.formula.expr_count();
     let walk = Walk::new(workspace, claim, original);
     if let Some(fused) = fused::fused_numbers(workspace, claim, &walk) {
         return vec![fused];

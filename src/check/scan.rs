@@ -413,9 +413,8 @@ fn first_formula(
         let [statement] = statements[..] else {
             continue;
         };
-        let rounded = |link: ExprId| {
-            approximate.contains(&(range.start + formula.expr(link).span.start as usize))
-        };
+        let rounded =
+            |link: ExprId| approximate.contains(&(range.start + formula.span(link).start as usize));
         return accept(&formula, statement, rounded).map(|claims| Fragment { range, claims });
     }
     None

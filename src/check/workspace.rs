@@ -267,7 +267,7 @@ impl Workspace {
             })
             .collect();
         let mut units = Vec::new();
-        for index in 0..self.formula.exprs.len() {
+        for index in 0..self.formula.expr_count() {
             let id = ExprId(index as u32);
             let syntax::ExprKind::Name(name) = self.formula.kind(id) else {
                 continue;
@@ -275,7 +275,7 @@ impl Workspace {
             let Some(unit) = clean::unit_named(name) else {
                 continue;
             };
-            let span = self.formula.expr(id).span;
+            let span = self.formula.span(id);
             if !self.padding.contains_key(&span.source) || defined.contains(name) {
                 continue;
             }
@@ -299,15 +299,13 @@ impl Workspace {
                 "1{}",
                 "0".repeat(unit.decimal_power.max(0) as usize)
             ));
-            if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
-                expr.node = node;
-            }
+            self.formula.set_node(id, node);
         }
     }
 
     /// The memory size claimed at a number (`54MB`), as written.
     pub(super) fn memory(&self, literal: ExprId) -> Option<&String> {
-        let span = self.formula.expr(literal).span;
+        let span = self.formula.span(literal);
         self.memory.get(&(span.source, span.start as usize))
     }
 
@@ -355,9 +353,7 @@ impl Workspace {
             }
             for (e, to) in renames {
                 let node = self.formula.name_node(&to);
-                if let Some(expr) = self.formula.exprs.get_mut(e.0 as usize) {
-                    expr.node = node;
-                }
+                self.formula.set_node(e, node);
             }
             if let Some(name) = defined.filter(|n| counts.get(n).is_some_and(|c| *c > 1)) {
                 let k = seen.entry(name.clone()).or_default();
@@ -403,8 +399,8 @@ impl Workspace {
                 continue;
             }
             match &mut self.formula.statements[id.0 as usize].kind {
-                StatementKind::Definition(d) => d.claims.clear(),
-                StatementKind::Expression { claims, .. } => claims.clear(),
+                StatementKind::Definition(d) => d.claims = Box::default(),
+                StatementKind::Expression { claims, .. } => *claims = Box::default(),
                 StatementKind::Override { .. } => {}
             }
         }
@@ -412,7 +408,7 @@ impl Workspace {
 
     /// The approximation written at a claimed number, if it was written as one.
     pub(super) fn approximation(&self, literal: ExprId) -> Option<&Approximation> {
-        let span = self.formula.expr(literal).span;
+        let span = self.formula.span(literal);
         self.approximations.get(&(span.source, span.start as usize))
     }
 
@@ -504,12 +500,12 @@ impl Workspace {
         for change in changes {
             match *change {
                 Change::Number(id, n) => {
-                    let span = self.formula.expr(id).span;
+                    let span = self.formula.span(id);
                     let node = self.number_kind(n, span);
                     self.replace(id, node);
                 }
                 Change::Product(id, pieces) => {
-                    let span = self.formula.expr(id).span;
+                    let span = self.formula.span(id);
                     if let Some(node) = self.product_kind(pieces, span) {
                         self.replace(id, node);
                     }
@@ -548,9 +544,7 @@ impl Workspace {
     fn rollback(&mut self, mark: Mark) {
         while self.undo.len() > mark.undo {
             if let Some((id, node)) = self.undo.pop() {
-                if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
-                    expr.node = node;
-                }
+                self.formula.set_node(id, node);
             }
         }
         self.formula.rollback(mark.formula);
@@ -558,9 +552,9 @@ impl Workspace {
 
     /// Makes node `id` something else until the next rollback.
     fn replace(&mut self, id: ExprId, node: Node) {
-        if let Some(expr) = self.formula.exprs.get_mut(id.0 as usize) {
-            let old = std::mem::replace(&mut expr.node, node);
-            self.undo.push((id, old));
+        if (id.0 as usize) < self.formula.expr_count() {
+            self.undo.push((id, self.formula.node(id)));
+            self.formula.set_node(id, node);
         }
     }
 

@@ -39,7 +39,7 @@ pub(super) fn fused_numbers(
     walk: &Walk,
 ) -> Option<Diagnosis> {
     let limit = workspace.limits.max_bits;
-    let source = workspace.formula.expr(claim.computed).span.source;
+    let source = workspace.formula.span(claim.computed).source;
     let atoms = match workspace.atoms.remove(&source) {
         Some(atoms) => atoms,
         None => atoms(workspace, source),
@@ -139,7 +139,7 @@ pub(super) fn fused_numbers(
     let mut literals = Vec::new();
     let mut replacements = Vec::new();
     for (literal, pieces) in &reading {
-        let span = workspace.formula.expr(*literal).span;
+        let span = workspace.formula.span(*literal);
         let joined = pieces.join("*");
         // A product inside a power, a divisor or a negation needs brackets to read the same.
         let bracket = walk
@@ -162,14 +162,14 @@ pub(super) fn fused_numbers(
         });
         replacements.push((span, shown));
     }
-    let computed_span = workspace.formula.expr(claim.computed).span;
+    let computed_span = workspace.formula.span(claim.computed);
     let repaired_text = workspace.display_with(computed_span, &replacements);
 
     let then = if holds {
         Vec::new()
     } else {
         // Nodes from here on are made by the repair, not written by the author.
-        let made_by_repair = workspace.formula.exprs.len();
+        let made_by_repair = workspace.formula.expr_count();
         let repaired = Claim {
             computed: claim.computed,
             within: claim.within,
@@ -199,7 +199,7 @@ mod tests {
     fn fused(text: &str) -> Option<Diagnosis> {
         // The sizes 768 and 12 are given (as `--set`), so `76812` can be read as 768*12.
         let (mut workspace, claim) = claim(text, &["H=768", "L=12"]);
-        let walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
+        let walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
         fused_numbers(&mut workspace, &claim, &walk)
     }
 

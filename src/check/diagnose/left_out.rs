@@ -58,7 +58,7 @@ mod tests {
         let text = "let H = 10\nembed = 3*H\nlayers = 2*H*H\nhead = 4*H\n\
                     total = embed + layers = 270\n";
         let (workspace, claim) = claim_in_file(text);
-        let walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
+        let walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
         let found: Vec<(String, PartRelation, Number)> = left_out(&workspace, &claim, &walk)
             .into_iter()
             .map(|f| (f.part, f.relation, f.value))
@@ -72,7 +72,7 @@ mod tests {
         let text = "let H = 10\nembed = 3*H\nlayers = 2*H*H\nhead = 4*H\n\
                     total = embed + layers = 275\n";
         let (workspace, claim) = claim_in_file(text);
-        let walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
+        let walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
         assert!(left_out(&workspace, &claim, &walk).is_empty());
     }
 }

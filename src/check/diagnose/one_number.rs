@@ -83,7 +83,7 @@ pub(super) fn one_number(workspace: &mut Workspace, claim: &Claim, walk: &Walk) 
             continue;
         };
         if let Some(needed) = solve(workspace, claim, Unknown::Literal(id)) {
-            let span = workspace.formula.expr(id).span;
+            let span = workspace.formula.span(id);
             fixes.push(NumberFix {
                 target: FixTarget::Literal {
                     text: workspace.display(span),
@@ -125,7 +125,7 @@ mod tests {
 
     fn fixes(text: &str, sets: &[&str]) -> Vec<(FixTarget, Number, Number)> {
         let (mut workspace, claim) = claim(text, sets);
-        let walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
+        let walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
         one_number(&mut workspace, &claim, &walk)
             .into_iter()
             .map(|f| (f.target, f.current, f.needed))

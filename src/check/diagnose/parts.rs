@@ -69,7 +69,7 @@ pub(super) fn parts(workspace: &mut Workspace, claim: &Claim, walk: &Walk) -> Ve
                 None => continue,
             }
         };
-        let span = workspace.formula.expr(id).span;
+        let span = workspace.formula.span(id);
         let (part, named) = match walk.part_names.get(&id) {
             Some(name) => (name.clone(), true),
             None => (workspace.display(span), false),
@@ -107,7 +107,7 @@ mod tests {
 
     fn findings(text: &str) -> Vec<(String, PartRelation, Number, Number)> {
         let (mut workspace, claim) = claim(text, &[]);
-        let walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
+        let walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
         let mut found = parts(&mut workspace, &claim, &walk);
         rank(&mut found);
         found

@@ -164,7 +164,7 @@ impl Walk {
                                     key: name.to_string(),
                                 },
                                 name: name.to_string(),
-                                span: formula.expr(id).span,
+                                span: formula.span(id),
                                 current,
                             });
                         }
@@ -207,8 +207,8 @@ mod tests {
         // of sums 2*H, (3+4), 3 and 4; the multipliers are the literals 2, 3, 4 (a --set value is
         // no layer count the text wrote).
         let (workspace, claim) = claim("2*H + (3+4) = 20", &["H=5"]);
-        let walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
-        let text = |id: &ExprId| workspace.display(workspace.formula.expr(*id).span);
+        let walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
+        let text = |id: &ExprId| workspace.display(workspace.formula.span(*id));
         let literals: Vec<String> = walk.literals.iter().map(text).collect();
         assert_eq!(literals, ["2", "3", "4"]);
         let sizes: Vec<(&str, &FixTarget, &Number)> = walk
@@ -227,7 +227,7 @@ mod tests {
     fn a_long_claim_gets_fewer_candidates() {
         // MAX_WORK / nodes, at most MAX_CANDIDATES: 2,000,000 / 100,000 nodes is 20.
         let (workspace, claim) = claim("1 + 2 = 3", &[]);
-        let mut walk = Walk::new(&workspace, &claim, workspace.formula.exprs.len());
+        let mut walk = Walk::new(&workspace, &claim, workspace.formula.expr_count());
         assert_eq!(walk.candidates(), MAX_CANDIDATES);
         walk.size = 100_000;
         assert_eq!(walk.candidates(), 20);

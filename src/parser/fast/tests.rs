@@ -12,7 +12,7 @@ const DEPTH: usize = 10_000;
 fn dump(formula: &Formula) -> String {
     let nodes: Vec<String> = formula
         .expr_ids()
-        .map(|id| format!("{:?} {:?}", formula.kind(id), formula.expr(id).span))
+        .map(|id| format!("{:?} {:?}", formula.kind(id), formula.span(id)))
         .collect();
     let functions: Vec<String> = formula
         .functions
@@ -63,7 +63,7 @@ fn compare(text: &str, inline: bool) -> Option<String> {
         pest_file(&mut pest, source, text, DEPTH)
     };
     let Some(ids) = taken else {
-        assert!(fast.exprs.is_empty() && fast.statements.is_empty());
+        assert!(fast.expr_count() == 0 && fast.statements.is_empty());
         return None;
     };
     match by_pest {
