@@ -74,8 +74,8 @@ pub const DEFAULT_MAX_POINTS: u64 = 10_000_000;
 /// style records values of at most this many bits per byte of it (a bit is about 0.3 digits, so
 /// the values kept are about as large as the digits printed).
 pub const RECORDED_BITS_PER_INPUT_BYTE: u64 = 4;
-/// Most nodes that inlining calls of user functions may add to a program (each 24 bytes: under
-/// 50 MB). A model built from the block library adds a few dozen per call.
+/// Most nodes that inlining calls of user functions may add to a program (8 to 32 bytes each:
+/// under 64 MB). A model built from the block library adds a few dozen per call.
 pub const MAX_LINKED_NODES: usize = 2_000_000;
 /// Most modules (`use`) one program may read.
 pub const MAX_MODULES: usize = 1000;

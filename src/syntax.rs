@@ -7,9 +7,11 @@
 //! tree cheap to build. The author's parentheses stay in the tree as `Group` nodes, so printing the
 //! tree back reproduces what was written.
 //!
-//! A node is 24 bytes (a 10 MB formula file is five million of them): its text is interned
-//! (`Symbols`), and the children of calls, conditionals and alternatives sit in a side table. Readers
-//! see neither: `Formula::kind` hands them an `ExprKind` with `&str` text and child slices.
+//! A 10 MB formula file is five million nodes, so nearly every node is stored in 8 bytes
+//! (`syntax/arena.rs`: spans derived from children, text interned in `Symbols`), and the children
+//! of calls, conditionals and alternatives sit in a side table. Readers see none of it:
+//! `Formula::node` and `Formula::span` hand back a node and its span, `Formula::kind` an
+//! `ExprKind` with `&str` text and child slices.
 
 use std::fmt;
 
@@ -147,7 +149,7 @@ pub struct ExprId(pub u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct StatementId(pub u32);
 
-/// One node of the arena: 24 bytes, since a formula file holds millions of them.
+/// A node with its span, as `Formula::expr` reads it back (the arena stores most in 8 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Expr {
     pub node: Node,
