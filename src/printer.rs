@@ -1022,6 +1022,13 @@ mod edges {
         // A product needs no brackets as a factor: 2*5 twice is 2*2*5 = 20.
         let text = "h = 5\ntotal = sum(i in 0..1, if i < 5 then 2*h else 0)\n";
         assert_eq!(article(text), "2*2*5=20");
+        // A term that prints as 0 is left out of the terms: 0+1+2+3 prints 1+2+3, still 6.
+        assert_eq!(article("total = sum(i in 0..3, i)\n"), "1+2+3=6");
+        // As a factor, the printed terms are bracketed (2*(1+2+3) = 12); the call as written is
+        // not, in the symbolic line.
+        let text = "let H = 3\ntotal = 2*sum(i in 1..H, i)\n";
+        assert_eq!(article(text), "2*(1+2+3)=12");
+        assert_eq!(symbolic(text), "2*sum(i in 1..H, i)");
         // Past 1,000 distinct terms the sum is printed as written: 1+...+1001 = 1001*1002/2.
         assert_eq!(
             article("total = sum(i in 1..1001, i)\n"),

@@ -282,6 +282,10 @@ fn every_builtin_file_is_read_as_pest_reads_it() {
 #[test]
 fn the_rest_of_the_language() {
     for text in [
+        // a line that starts with a name but defines nothing
+        "h = 2\nh + 1",
+        "h = 2\nh <= 3",
+        "h = 2\nh\n",
         // explanations, strings and escapes
         "a = 1 \"explained\"",
         "a = 1  \"explained\"   ",
