@@ -1148,6 +1148,49 @@ mod edges {
     }
 
     #[test]
+    fn list_values_print_as_lists_and_their_items_ungrouped() {
+        // A size bound to a list prints its value: a list of one keeps its trailing comma.
+        assert_eq!(article("x = [7,]\ntotal = len(x)\n"), "len([7,])=1");
+        assert_eq!(article("x = [7, 8]\ntotal = len(x)\n"), "len([7, 8])=2");
+        // Digits grouped with commas would read as more items: items are never grouped.
+        let grouped = NumberFormat {
+            group_digits: true,
+            ..NumberFormat::default()
+        };
+        assert_eq!(
+            derive_with(
+                "x = [1000000, 2]\ntotal = len(x)*1000\n",
+                Style::Article,
+                grouped
+            )
+            .trim_end(),
+            "len([1000000, 2])*1,000=2,000"
+        );
+    }
+
+    #[test]
+    fn a_negative_part_is_bracketed_as_an_operand() {
+        // Raised to a power: (-5)^2 = 25, not -(5^2) = -25.
+        assert_eq!(article("h = 5\npart = -h\ntotal = part^2\n"), "(-5)^2=25");
+        // A part whose formula is a sign, inlined under a power: (-(5+1))^2 = 36.
+        let text = "let h = 5\npart = -(h+1)\ntotal = part^2\n";
+        assert_eq!(symbolic(text), "(-(h+1))^2");
+        assert_eq!(article(text), "(-(5+1))^2=36");
+    }
+
+    #[test]
+    fn the_written_formula_keeps_alternatives_and_conditionals_as_written() {
+        // JSON's `formula` of a part is its text as written: `|` between the alternatives, and an
+        // `if` or alternatives used as a factor keep their brackets.
+        let text = "let c = 1\npart = (n_embd | 4)*(if c < 2 then 2 else 3)\ntotal = part + 1\n";
+        let json = derive(text, Style::Json);
+        let written = "\"formula\": \"(n_embd | 4)*(if c<2 then 2 else 3)\"";
+        assert!(json.contains(written), "{json}");
+        // n_embd is unbound, so 4; c < 2, so 2: 4*2 + 1 = 9.
+        assert!(json.contains("\"value\": \"9\""), "{json}");
+    }
+
+    #[test]
     fn number_formats() {
         let grouped = NumberFormat {
             group_digits: true,

@@ -282,6 +282,9 @@ fn every_builtin_file_is_read_as_pest_reads_it() {
 #[test]
 fn the_rest_of_the_language() {
     for text in [
+        // metadata lists with blanks around their commas
+        "@variants small , large\nx = 1",
+        "@variants a,  b ,c\nx = 1",
         // a line that starts with a name but defines nothing
         "h = 2\nh + 1",
         "h = 2\nh <= 3",
