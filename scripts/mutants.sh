@@ -52,6 +52,10 @@ done
 # changes only what a message says.
 tests=(--cargo-arg=--lib --cargo-arg=--test=language --cargo-arg=--test=fold
     --cargo-arg=--test=properties --cargo-arg=--test=error_messages)
+# The stages after the core have their own integration tests: algebra's and check's.
+if [[ $name == rest ]]; then
+    tests+=(--cargo-arg=--test=algebra --cargo-arg=--test=check)
+fi
 
 # One target directory for every mutant, kept between runs: a copy of target/ (made with its
 # times, so the dependencies stay fresh) rather than cargo-mutants' copy, whose new times make
