@@ -1191,6 +1191,15 @@ mod edges {
     }
 
     #[test]
+    fn a_bracketed_or_negated_name_is_a_size_not_a_part() {
+        // `x = (h)` and `y = -h` read a value: the symbolic line keeps their names, and the
+        // article shows their values: 2*5 + 3*(-5) = -5.
+        let text = "let h = 5\nx = (h)\ny = -h\ntotal = 2*x + 3*y\n";
+        assert_eq!(symbolic(text), "2*x+3*y");
+        assert_eq!(article(text), "2*5+3*(-5)=-5");
+    }
+
+    #[test]
     fn number_formats() {
         let grouped = NumberFormat {
             group_digits: true,
