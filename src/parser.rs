@@ -381,6 +381,15 @@ fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> 
     if expected.contains(&"a definition or an expression") {
         expected.retain(|e| *e != "an expression");
     }
+    if let Some(after) = function_head_without_equals(&text[at..]) {
+        let at = at + after;
+        let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
+        return Error::Syntax {
+            span: Span::new(source, at, end),
+            message: "expected `=` after the parameters".to_string(),
+            help: Some("a function is written `fn name(parameters) = body`".to_string()),
+        };
+    }
     if let Some((message, help)) = found.and_then(|c| stray(c, &text[..at], &text[end..])) {
         return Error::Syntax {
             span: Span::new(source, at, end),
@@ -417,6 +426,26 @@ fn pest_error(error: pest::error::Error<Rule>, text: &str, source: SourceId) -> 
 /// `U+2013`: how a character is named when it may look like another.
 fn code_point(c: char) -> String {
     format!("U+{:04X}", u32::from(c))
+}
+
+/// Where `=` belongs in a line that begins a function (`fn twice(x): 2*x`): just after the closing
+/// bracket of its parameters, when something else stands there. pest reports such a line at its
+/// start, as neither a function nor an expression.
+fn function_head_without_equals(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("fn")?;
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let close = line.find(')')?;
+    let open = line.find('(')?;
+    let line_end = line.find('\n').unwrap_or(line.len());
+    if open > close || close > line_end {
+        return None;
+    }
+    let after = close + 1;
+    let blank = line[after..line_end].len() - line[after..line_end].trim_start().len();
+    let at = after + blank;
+    (at < line_end && !line[at..].starts_with('=')).then_some(at)
 }
 
 /// The message and help for a character that is likely meant as something the language writes
