@@ -1200,6 +1200,29 @@ mod edges {
     }
 
     #[test]
+    fn calls_and_closed_form_sums_as_factors() {
+        // A call keeps its arguments apart: max(5, 3)*2 = 10.
+        let text = "let h = 5\ntotal = max(h, 3)*2\n";
+        assert_eq!(symbolic(text), "max(h,3)*2");
+        // A user function's call, kept as written (`--keep-calls`): lin(5, 3) + 1 = 16.
+        let kept = NumberFormat {
+            keep_calls: true,
+            ..NumberFormat::default()
+        };
+        let text = "fn lin(a, b) = a*b\nlet h = 5\ntotal = lin(h, 3) + 1\n";
+        assert_eq!(
+            derive_with(text, Style::Symbolic, kept).trim_end(),
+            "lin(h,3)+1"
+        );
+        // A sum whose term does not vary is count times term, a product: no brackets as a factor.
+        // 2*3*5 = 30.
+        assert_eq!(
+            article("let x = 5\ntotal = 2*sum(i in 1..3, x)\n"),
+            "2*3*5=30"
+        );
+    }
+
+    #[test]
     fn number_formats() {
         let grouped = NumberFormat {
             group_digits: true,
