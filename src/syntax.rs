@@ -607,8 +607,11 @@ impl Formula {
     /// with the process: a quarter of its peak. Room reserved and never filled costs address
     /// space, not memory (the pages are not touched).
     pub fn reserve_for(&mut self, text: &str) {
-        // At most a node a byte, or nearly: `1+1` is three nodes.
-        self.exprs.reserve(text.len());
+        // A node per two bytes: w3 has one per 1.8, so its table grows once more, in place (a
+        // large table is its own mapping, which the allocator extends without copying). A node a
+        // byte would reserve 512 MB for the largest input allowed, too much where memory is not
+        // overcommitted.
+        self.exprs.reserve(text.len() / 2);
         self.statements
             .reserve(text.bytes().filter(|&b| b == b'\n').count() + 1);
     }
