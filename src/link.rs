@@ -127,10 +127,11 @@ impl Linker<'_> {
 
     /// Fills in the body of the call at `id`, if it is a call not linked yet.
     fn call(&mut self, id: ExprId) -> Result<()> {
-        let expr = self.formula.expr(id);
-        let Node::Apply(_) = expr.node else {
+        // Every node of the parse is asked: only a call's span is worth deriving.
+        let Node::Apply(_) = self.formula.node(id) else {
             return Ok(());
         };
+        let expr = self.formula.expr(id);
         let raw = self.formula.raw_children(expr.node);
         let [name_id, body, ref args @ ..] = raw[..] else {
             return Ok(());
