@@ -17,8 +17,12 @@ use crate::program::Program;
 use crate::syntax::{ExprKind, StatementId};
 
 pub mod compiled;
+mod csv_text;
+mod runner;
 
 pub use compiled::Kind;
+use csv_text::CsvText;
+use runner::Runner;
 
 pub use crate::limits::DEFAULT_MAX_POINTS;
 
@@ -331,9 +335,8 @@ pub fn run(
     let mut index = vec![0u64; axes.len()];
     let mut point: Vec<Value> = axes.iter().map(|a| a.value(0)).collect();
     let mut row: Vec<Value> = Vec::with_capacity(axes.len() + outputs.len());
-    // Two machine widths: i64 runs a point in a fraction of i128's time; a point that overflows
-    // it runs again in i128, and one that overflows that goes to the evaluator.
-    let mut runner = tape.as_ref().map(|t| Runner::new(t, axes.len()));
+    let last_len = axes.last().map_or(0, Axis::len);
+    let mut runner = tape.as_ref().map(|t| Runner::new(t, axes.len(), last_len));
     let mut machine_row: Vec<i128> = Vec::with_capacity(axes.len() + outputs.len());
     let mut computed: Vec<i128> = Vec::with_capacity(outputs.len());
     let mut kinds: Vec<Kind> = Vec::new();
@@ -343,8 +346,8 @@ pub fn run(
     }
     loop {
         let mut done = false;
-        if let (Some(tape), Some(machine), Some(runner)) = (&tape, &machine_axes, &mut runner) {
-            if runner.run(tape, machine, &index, &mut computed) {
+        if let (Some(machine), Some(runner)) = (&machine_axes, &mut runner) {
+            if runner.run(machine, &index, &mut computed) {
                 done = true;
                 let keep = filter.is_none() || computed.last().is_some_and(|v| *v != 0);
                 if keep {
@@ -385,57 +388,6 @@ pub fn run(
             }
             index[axis] = 0;
         }
-    }
-}
-
-/// Runs a tape at one point: on `i64` registers first, again on `i128` for a point that
-/// overflows them; shared by the sequential sweep and the CSV chunks.
-struct Runner {
-    narrow: Option<Vec<i64>>,
-    wide: Vec<i128>,
-    /// The axes' values at the last point run.
-    point: Vec<i128>,
-    narrow_point: Vec<i64>,
-    narrow_computed: Vec<i64>,
-}
-
-impl Runner {
-    fn new(tape: &compiled::Tape, axes: usize) -> Runner {
-        Runner {
-            narrow: tape.registers(),
-            wide: tape.registers().unwrap_or_default(),
-            point: vec![0; axes],
-            narrow_point: vec![0; axes],
-            narrow_computed: Vec::new(),
-        }
-    }
-
-    /// The outputs at the point `index` into `computed`; `false` when machine integers cannot
-    /// hold it (the evaluator's turn).
-    fn run(
-        &mut self,
-        tape: &compiled::Tape,
-        machine: &[MachineAxis],
-        index: &[u64],
-        computed: &mut Vec<i128>,
-    ) -> bool {
-        let mut fits = self.narrow.is_some();
-        for (k, axis) in machine.iter().enumerate() {
-            let value = axis.value(index[k]);
-            self.point[k] = value;
-            match i64::try_from(value) {
-                Ok(v) => self.narrow_point[k] = v,
-                Err(_) => fits = false,
-            }
-        }
-        if let (Some(registers), true) = (&mut self.narrow, fits) {
-            if tape.run(registers, &self.narrow_point, &mut self.narrow_computed) {
-                computed.clear();
-                computed.extend(self.narrow_computed.iter().map(|v| i128::from(*v)));
-                return true;
-            }
-        }
-        tape.run(&mut self.wide, &self.point, computed)
     }
 }
 
@@ -625,32 +577,28 @@ fn csv_chunk(
     shown: usize,
     filtered: bool,
 ) -> (Vec<u8>, Option<u64>) {
-    let mut bytes = Vec::with_capacity(((end - start) * 24) as usize);
-    let mut runner = Runner::new(tape, machine.len());
+    let mut text = CsvText::with_capacity(((end - start) * 24) as usize);
+    let most = kinds.len() * (csv_text::MOST_PER_VALUE + 1);
+    let mut runner = Runner::new(tape, machine.len(), lens.last().copied().unwrap_or(0));
     let mut index = digits_of(start, lens);
     let mut computed: Vec<i128> = Vec::new();
-    let mut digits = itoa::Buffer::new();
     for flat in start..end {
-        if !runner.run(tape, machine, &index, &mut computed) {
-            return (bytes, Some(flat));
+        if !runner.run(machine, &index, &mut computed) {
+            return (text.into_bytes(), Some(flat));
         }
         if !filtered || computed.last().is_some_and(|v| *v != 0) {
+            text.reserve(most);
             let values = runner.point.iter().chain(&computed[..shown]);
             for (i, (value, kind)) in values.zip(kinds).enumerate() {
                 if i > 0 {
-                    bytes.push(b',');
+                    text.byte(b',');
                 }
                 match kind {
-                    Kind::Int => match i64::try_from(*value) {
-                        Ok(small) => bytes.extend_from_slice(digits.format(small).as_bytes()),
-                        Err(_) => bytes.extend_from_slice(digits.format(*value).as_bytes()),
-                    },
-                    Kind::Bool => {
-                        bytes.extend_from_slice(if *value != 0 { b"true" } else { b"false" })
-                    }
+                    Kind::Int => text.int(*value),
+                    Kind::Bool => text.text(if *value != 0 { b"true" } else { b"false" }),
                 }
             }
-            bytes.push(b'\n');
+            text.byte(b'\n');
         }
         // The next point: the last axis fastest.
         for k in (0..index.len()).rev() {
@@ -661,7 +609,7 @@ fn csv_chunk(
             index[k] = 0;
         }
     }
-    (bytes, None)
+    (text.into_bytes(), None)
 }
 
 /// The compiled tape for `outputs`, when the whole of them is within the compiled route and the
@@ -825,5 +773,81 @@ mod tests {
             axis("b=0..9223372036854775806"),
         ];
         assert!(count_points(&huge, u64::MAX - 1).is_err());
+    }
+
+    /// The tape `sweep` compiles for `formula` (its target) over `axes`.
+    fn tape_of(formula: &str, axes: &[Axis]) -> compiled::Tape {
+        let request = crate::program::Request {
+            formula: Some(crate::program::FormulaSource::Text {
+                name: "f".into(),
+                text: formula.to_string(),
+            }),
+            sets: axes.iter().map(Axis::first_as_set).collect(),
+            ..crate::program::Request::default()
+        };
+        let program = Program::load(&request).expect("loads");
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let overrides: Vec<StatementId> = axes
+            .iter()
+            .map(|a| scope.override_of(&a.name).expect("an override"))
+            .collect();
+        let dirty = dependents(&scope, &overrides);
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        compile_for(
+            &mut evaluator,
+            &scope,
+            axes,
+            &overrides,
+            &dirty,
+            &[program.target],
+        )
+        .expect("compiles")
+    }
+
+    /// The runner's stages (with the table of the last axis and without) against the whole tape
+    /// on i128 registers, at every point in grid order: the same outputs, and the same points
+    /// given up, whether an overflow is in what reads the earlier axes, the last, or both.
+    #[test]
+    fn stages_give_what_the_whole_tape_gives() {
+        let big = "4611686018427387904"; // 2^62
+        let formulas = [
+            format!("a = 1\nb = 1\nc = 1\ntotal = a*{big} + b*c + (b + 1)^3"),
+            format!("a = 1\nb = 1\nc = 1\ntotal = b*{big} + a - c"),
+            "a = 1\nb = 1\nc = 1\ntotal = (a*b*c)^9 + max(a, c) * b".to_string(),
+            "a = 1\nb = 1\nc = 1\ntotal = if a > b then a / b else floor(c / b)".to_string(),
+        ];
+        let axes = [axis("a=-3..3"), axis("c=0,1,2"), axis("b=-4..4")];
+        let machine: Vec<MachineAxis> = axes
+            .iter()
+            .map(|a| MachineAxis::of(a).expect("machine"))
+            .collect();
+        let lens: Vec<u64> = axes.iter().map(Axis::len).collect();
+        let total: u64 = lens.iter().product();
+        for formula in &formulas {
+            let tape = tape_of(formula, &axes);
+            let mut whole = tape.registers::<i128>().expect("registers");
+            let mut tabled = Runner::new(&tape, axes.len(), 9);
+            let mut untabled = Runner::with_table_limit(&tape, axes.len(), 9, 0);
+            let (mut expected, mut got) = (Vec::new(), Vec::new());
+            for flat in 0..total {
+                let index = digits_of(flat, &lens);
+                let point: Vec<i128> = machine
+                    .iter()
+                    .zip(&index)
+                    .map(|(m, i)| m.value(*i))
+                    .collect();
+                let fits = tape.run(&mut whole, &point, &mut expected);
+                for runner in [&mut tabled, &mut untabled] {
+                    assert_eq!(
+                        runner.run(&machine, &index, &mut got),
+                        fits,
+                        "{formula} at {point:?}"
+                    );
+                    if fits {
+                        assert_eq!(got, expected, "{formula} at {point:?}");
+                    }
+                }
+            }
+        }
     }
 }

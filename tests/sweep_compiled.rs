@@ -163,11 +163,10 @@ fn a_where_condition_keeps_the_points_where_it_holds() {
     assert_eq!(rows, expected);
 }
 
-/// Small arithmetic formulas over the axes `a` and `b`.
-fn formula() -> impl Strategy<Value = String> {
+/// Small arithmetic formulas over the axes `names`.
+fn formula(names: &'static [&'static str]) -> impl Strategy<Value = String> {
     let leaf = prop_oneof![
-        Just("a".to_string()),
-        Just("b".to_string()),
+        prop::sample::select(names).prop_map(str::to_string),
         (-5i64..20).prop_map(|n| format!("({n})")),
         Just("4611686018427387904".to_string()),
     ];
@@ -191,10 +190,21 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
-    fn compiled_rows_equal_the_evaluator(f in formula()) {
+    fn compiled_rows_equal_the_evaluator(f in formula(&["a", "b"])) {
         agree(
             &format!("a = 1\nb = 1\ntotal = {f}"),
             &[axis("a=-2..2"), axis("b=1,3,4611686018427387904")],
+        );
+    }
+
+    /// Three axes: the compiled route keeps what reads only the first two while the last moves,
+    /// and what reads only the last from one row to the next; a value that overflows in either
+    /// must not be kept.
+    #[test]
+    fn compiled_rows_equal_the_evaluator_on_three_axes(f in formula(&["a", "b", "c"])) {
+        agree(
+            &format!("a = 1\nb = 1\nc = 1\ntotal = {f}"),
+            &[axis("c=0,7"), axis("a=-2..2"), axis("b=1,3,4611686018427387904")],
         );
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! The compiled route never changes a result: an operation that would overflow, divide inexactly,
 //! divide by zero or raise to a fractional or huge power stops the point, and the sweep computes
-//! that point with the evaluator instead (`None` from `Tape::run`). What the compiler does not know
+//! that point with the evaluator instead (`false` from `Tape::run`). What the compiler does not know
 //! (lists, sums whose body varies, strings that vary) makes `compile` give up, and the whole sweep
 //! takes the evaluator's route, as before.
 //!
@@ -60,14 +60,38 @@ enum Op {
     Select(u32, u32, u32),
 }
 
+/// One operation and the register it writes.
+#[derive(Clone, Copy, Debug)]
+pub struct Step {
+    to: u32,
+    op: Op,
+}
+
 /// The compiled formula: constants, the axes' registers, the operations, and where each output is.
+/// Registers are the constants, then the axes, then one per operation.
 #[derive(Clone, Debug)]
 pub struct Tape {
     constants: Vec<i128>,
-    axes: Vec<u32>,
-    /// Operation `i` writes register `constants.len() + axes.len() + i`.
-    ops: Vec<Op>,
+    axes: usize,
+    /// In an order where every operation comes after those it reads.
+    steps: Vec<Step>,
     outputs: Vec<(u32, Kind)>,
+}
+
+/// A tape's operations grouped by the axes they read, for a grid walked with the last axis
+/// fastest (`Runner` in `sweep/runner.rs`): most of a formula usually reads one axis, and a value
+/// that does not change from one point to the next need not be computed again.
+#[derive(Clone, Debug, Default)]
+pub struct Stages {
+    /// Operations that do not read the last axis: run again only when an earlier axis moves.
+    pub outer: Vec<Step>,
+    /// Operations that read the last axis and no other: the same at each value of it, whatever
+    /// the earlier axes.
+    pub inner: Vec<Step>,
+    /// The rest, run at every point.
+    pub mixed: Vec<Step>,
+    /// The registers `inner` writes that `mixed` or an output reads: all a point needs of them.
+    pub kept: Vec<u32>,
 }
 
 /// Machine integers the tape runs on: `i64` first (cheap), `i128` for a point that overflows it.
@@ -139,6 +163,32 @@ macro_rules! machine {
 machine!(i64);
 machine!(i128);
 
+impl Op {
+    /// The registers the operation reads.
+    fn reads(self) -> ([u32; 3], usize) {
+        match self {
+            Op::Neg(a) | Op::Not(a) => ([a, 0, 0], 1),
+            Op::Select(c, t, e) => ([c, t, e], 3),
+            Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Div(a, b)
+            | Op::FloorDiv(a, b)
+            | Op::CeilDiv(a, b)
+            | Op::Rem(a, b)
+            | Op::Pow(a, b)
+            | Op::Eq(a, b)
+            | Op::Ne(a, b)
+            | Op::Lt(a, b)
+            | Op::Le(a, b)
+            | Op::And(a, b)
+            | Op::Or(a, b)
+            | Op::Min(a, b)
+            | Op::Max(a, b) => ([a, b, 0], 2),
+        }
+    }
+}
+
 impl Tape {
     /// Registers for `run`: the constants in place, room for the rest; `None` when a constant
     /// does not fit the machine type.
@@ -149,10 +199,15 @@ impl Tape {
             .map(|c| T::from_i128(*c))
             .collect::<Option<_>>()?;
         registers.resize(
-            self.constants.len() + self.axes.len() + self.ops.len(),
+            self.constants.len() + self.axes + self.steps.len(),
             T::default(),
         );
         Some(registers)
+    }
+
+    /// The register of axis `k`.
+    pub fn axis_register(&self, k: usize) -> usize {
+        self.constants.len() + k
     }
 
     /// The kind of each output, in the order asked for.
@@ -160,55 +215,110 @@ impl Tape {
         self.outputs.iter().map(|o| o.1).collect()
     }
 
+    /// Copies the outputs out of `registers` (after the operations ran) into `out`.
+    pub fn outputs<T: Machine>(&self, registers: &[T], out: &mut Vec<T>) {
+        out.clear();
+        out.extend(self.outputs.iter().map(|(reg, _)| registers[*reg as usize]));
+    }
+
     /// Computes the outputs at one point (`axes` in the order compiled), into `out`; `false` when
     /// an operation leaves the machine type (the point needs a wider one, or the evaluator).
     pub fn run<T: Machine>(&self, registers: &mut [T], axes: &[T], out: &mut Vec<T>) -> bool {
         let base = self.constants.len();
         registers[base..base + axes.len()].copy_from_slice(axes);
-        let first = base + self.axes.len();
-        for (i, op) in self.ops.iter().enumerate() {
-            let r = |x: &u32| registers[*x as usize];
-            let value = match op {
-                Op::Add(a, b) => r(a).add(r(b)),
-                Op::Sub(a, b) => r(a).sub(r(b)),
-                Op::Mul(a, b) => r(a).mul(r(b)),
-                Op::Div(a, b) => {
-                    let (a, b) = (r(a), r(b));
-                    match a.rem(b) {
-                        Some(rest) if rest.is_zero() => a.div(b),
-                        _ => None,
-                    }
-                }
-                Op::FloorDiv(a, b) => floor_div(r(a), r(b)),
-                Op::CeilDiv(a, b) => ceil_div(r(a), r(b)),
-                Op::Rem(a, b) => {
-                    let (a, b) = (r(a), r(b));
-                    floor_div(a, b)
-                        .and_then(|q| q.mul(b))
-                        .and_then(|p| a.sub(p))
-                }
-                Op::Pow(a, b) => power(r(a), r(b)),
-                Op::Neg(a) => r(a).neg(),
-                Op::Not(a) => Some(T::from_bool(r(a).is_zero())),
-                Op::Eq(a, b) => Some(T::from_bool(r(a) == r(b))),
-                Op::Ne(a, b) => Some(T::from_bool(r(a) != r(b))),
-                Op::Lt(a, b) => Some(T::from_bool(r(a) < r(b))),
-                Op::Le(a, b) => Some(T::from_bool(r(a) <= r(b))),
-                Op::And(a, b) => Some(T::from_bool(!r(a).is_zero() && !r(b).is_zero())),
-                Op::Or(a, b) => Some(T::from_bool(!r(a).is_zero() || !r(b).is_zero())),
-                Op::Min(a, b) => Some(r(a).min(r(b))),
-                Op::Max(a, b) => Some(r(a).max(r(b))),
-                Op::Select(c, t, e) => Some(if r(c).is_zero() { r(e) } else { r(t) }),
-            };
-            match value {
-                Some(v) => registers[first + i] = v,
-                None => return false,
-            }
+        if !exec(&self.steps, registers) {
+            return false;
         }
-        out.clear();
-        out.extend(self.outputs.iter().map(|(reg, _)| registers[*reg as usize]));
+        self.outputs(registers, out);
         true
     }
+
+    /// The operations grouped by the axes they read (see `Stages`), each group in tape order.
+    pub fn stages(&self) -> Stages {
+        let base = self.constants.len();
+        let last = self.axes.checked_sub(1).map(|k| base + k);
+        // Per register: whether it depends on the last axis, and on an earlier one.
+        let mut on_last = vec![false; base + self.axes + self.steps.len()];
+        let mut on_earlier = on_last.clone();
+        for k in 0..self.axes {
+            on_last[base + k] = Some(base + k) == last;
+            on_earlier[base + k] = Some(base + k) != last;
+        }
+        let mut stages = Stages::default();
+        for step in &self.steps {
+            let (reads, n) = step.op.reads();
+            let reads = &reads[..n];
+            let to = step.to as usize;
+            on_last[to] = reads.iter().any(|r| on_last[*r as usize]);
+            on_earlier[to] = reads.iter().any(|r| on_earlier[*r as usize]);
+            match (on_last[to], on_earlier[to]) {
+                (false, _) => stages.outer.push(*step),
+                (true, false) => stages.inner.push(*step),
+                (true, true) => stages.mixed.push(*step),
+            }
+        }
+        let mut read_later = vec![false; on_last.len()];
+        for step in &stages.mixed {
+            let (reads, n) = step.op.reads();
+            for r in &reads[..n] {
+                read_later[*r as usize] = true;
+            }
+        }
+        for (reg, _) in &self.outputs {
+            read_later[*reg as usize] = true;
+        }
+        stages.kept = stages
+            .inner
+            .iter()
+            .map(|step| step.to)
+            .filter(|to| read_later[*to as usize])
+            .collect();
+        stages
+    }
+}
+
+/// Runs `steps` on `registers`; `false` at the first operation that leaves the machine type.
+pub fn exec<T: Machine>(steps: &[Step], registers: &mut [T]) -> bool {
+    for step in steps {
+        let r = |x: u32| registers[x as usize];
+        let value = match step.op {
+            Op::Add(a, b) => r(a).add(r(b)),
+            Op::Sub(a, b) => r(a).sub(r(b)),
+            Op::Mul(a, b) => r(a).mul(r(b)),
+            Op::Div(a, b) => {
+                let (a, b) = (r(a), r(b));
+                match a.rem(b) {
+                    Some(rest) if rest.is_zero() => a.div(b),
+                    _ => None,
+                }
+            }
+            Op::FloorDiv(a, b) => floor_div(r(a), r(b)),
+            Op::CeilDiv(a, b) => ceil_div(r(a), r(b)),
+            Op::Rem(a, b) => {
+                let (a, b) = (r(a), r(b));
+                floor_div(a, b)
+                    .and_then(|q| q.mul(b))
+                    .and_then(|p| a.sub(p))
+            }
+            Op::Pow(a, b) => power(r(a), r(b)),
+            Op::Neg(a) => r(a).neg(),
+            Op::Not(a) => Some(T::from_bool(r(a).is_zero())),
+            Op::Eq(a, b) => Some(T::from_bool(r(a) == r(b))),
+            Op::Ne(a, b) => Some(T::from_bool(r(a) != r(b))),
+            Op::Lt(a, b) => Some(T::from_bool(r(a) < r(b))),
+            Op::Le(a, b) => Some(T::from_bool(r(a) <= r(b))),
+            Op::And(a, b) => Some(T::from_bool(!r(a).is_zero() && !r(b).is_zero())),
+            Op::Or(a, b) => Some(T::from_bool(!r(a).is_zero() || !r(b).is_zero())),
+            Op::Min(a, b) => Some(r(a).min(r(b))),
+            Op::Max(a, b) => Some(r(a).max(r(b))),
+            Op::Select(c, t, e) => Some(if r(c).is_zero() { r(e) } else { r(t) }),
+        };
+        match value {
+            Some(v) => registers[step.to as usize] = v,
+            None => return false,
+        }
+    }
+    true
 }
 
 fn floor_div<T: Machine>(a: T, b: T) -> Option<T> {
@@ -320,10 +430,14 @@ pub fn compile<'s>(
             Reg::Op(i) => base + axes_len + i,
         }
     };
-    let ops = compiler
+    let steps = compiler
         .ops
         .iter()
-        .map(|(op, _)| relocate(*op, &place))
+        .enumerate()
+        .map(|(i, (op, _))| Step {
+            to: place(Reg::Op(i as u32)),
+            op: relocate(*op, &place),
+        })
         .collect();
     let outputs = results
         .iter()
@@ -331,8 +445,8 @@ pub fn compile<'s>(
         .collect();
     Some(Tape {
         constants: compiler.constants,
-        axes: (0..axes_len).collect(),
-        ops,
+        axes: axes.len(),
+        steps,
         outputs,
     })
 }
