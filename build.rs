@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+include!("src/models/lines.rs");
+
 fn main() {
     // Read at run time, not with `env!`: a build script compiled in one copy of the tree (cargo
     // reuses it for a copy in another directory, as cargo-mutants makes) must read the formulas
@@ -36,12 +38,17 @@ fn table(out: &mut String, name: &str, dir: &Path) {
         })
         .collect();
     files.sort();
+    println!("cargo:rerun-if-changed=src/models/lines.rs");
     let _ = writeln!(out, "pub const {name}: &[Builtin] = &[");
     for (stem, path) in files {
         println!("cargo:rerun-if-changed={path}");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|error| panic!("cannot read {path}: {error}"));
+        let model_types = metadata_lines(&text, "model_types");
         let _ = writeln!(
             out,
-            "    Builtin {{ name: {stem:?}, text: include_str!({path:?}) }},"
+            "    Builtin {{ name: {stem:?}, text: include_str!({path:?}), \
+             model_types_lines: {model_types:?} }},"
         );
     }
     let _ = writeln!(out, "];");

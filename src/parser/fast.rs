@@ -26,7 +26,10 @@
 //! know) — and any input with an error — makes it give up before the caller sees anything, and the
 //! whole input goes to pest, which defines the language and words the error messages.
 
-use super::{nesting_depth, push_chain, push_definition, Build, DefinitionParts, Infix, Yard};
+use super::{
+    could_be_too_deep, nesting_depth, push_chain, push_definition, Build, DefinitionParts, Infix,
+    Yard,
+};
 use crate::error::Error;
 use crate::syntax::{
     BinaryOp, Formula, Function, FunctionDef, Metadata, SourceId, Span, StatementId, UnaryOp, Use,
@@ -179,7 +182,7 @@ impl<'t, B: Build> Reader<'t, B> {
 
     /// Gives up where pest's depth pre-scan would refuse the text, so that its error is reported.
     fn within_depth(&self) -> Fast<()> {
-        if self.beyond_core {
+        if self.beyond_core && could_be_too_deep(self.text, self.max_depth) {
             nesting_depth(self.text, self.source, self.max_depth)?;
         }
         Ok(())
