@@ -1442,6 +1442,32 @@ mod edges {
         Ok(formula)
     }
 
+    /// An `if` counts towards the depth only as a word of its own: the `if` that ends `motif` or
+    /// `gif` nests nothing. (The explanation sends the file through the depth pre-scan.)
+    #[test]
+    fn if_inside_a_word_is_no_nesting() {
+        let text = "motif = 1\ngif = 2\nx = motif + gif + motif + gif \"four\"\n";
+        assert!(parse(text, 3).is_ok());
+        assert_eq!(
+            too_deep(
+                "x = if a then 1 else if b then 2 else if c then 3 else 4 \"x\"\n",
+                2
+            ),
+            (3, 2, "if".to_string())
+        );
+    }
+
+    /// Past `SHALLOW` levels pest runs on a stack grown for the depth; `×` keeps the line from
+    /// the fast reader, so pest reads it.
+    #[test]
+    fn nesting_past_the_shallow_limit_is_read_on_a_grown_stack() {
+        for depth in [SHALLOW, SHALLOW + 10, 3 * SHALLOW] {
+            let text = format!("x = {}2 × 3{}\n", "(".repeat(depth), ")".repeat(depth));
+            let formula = parse(&text, 1_000).expect("parses");
+            assert_eq!(formula.statements.len(), 1, "depth {depth}");
+        }
+    }
+
     /// `(depth, limit, the text under the error's span)` of a too-deep error.
     fn too_deep(text: &str, max_depth: usize) -> (usize, usize, String) {
         match parse(text, max_depth) {

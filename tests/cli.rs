@@ -628,6 +628,25 @@ fn a_sub_model_counts_a_nested_config() {
     );
 }
 
+/// In a derivation a sub-model stands as its count (1352, the small LLaMA counted by hand in
+/// `a_sub_model_counts_a_nested_config`), the way a part does, not as the call.
+#[test]
+fn a_derivation_shows_a_sub_model_as_its_count() {
+    let dir = folder("submodel-derive");
+    let config = dir.join("config.json");
+    std::fs::write(
+        &config,
+        r#"{"text_config": {"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 16}}"#,
+    )
+    .unwrap();
+    let file = dir.join("mm.formula");
+    std::fs::write(&file, "total = model(\"llama\", text_config) + 8*8\n").unwrap();
+    assert_eq!(
+        stdout_of(&["derive", &path(&file), "--config", &path(&config)]),
+        "1352+8*8=1416\n"
+    );
+}
+
 #[test]
 fn a_malformed_metadata_statement_is_a_parse_error_with_a_caret() {
     let dir = folder("metadata");
