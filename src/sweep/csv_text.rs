@@ -65,19 +65,36 @@ impl CsvText {
         }
         let mut rest = small.unsigned_abs();
         let digits = rest.checked_ilog10().map_or(1, |log| log as usize + 1);
-        let mut at = self.end + digits;
-        self.end = at;
-        while rest >= 100 {
-            let pair = 2 * (rest % 100) as usize;
+        let start = self.end;
+        self.end += digits;
+        // One bounds check for the number; the digits are then written from its end, four at a
+        // time (two lookups of `PAIRS`), as itoa does.
+        let out = &mut self.bytes[start..start + digits];
+        let mut at = digits;
+        while rest >= 10_000 {
+            let four = (rest % 10_000) as usize;
+            rest /= 10_000;
+            let (high, low) = (2 * (four / 100), 2 * (four % 100));
+            if let Some(place) = out.get_mut(at - 4..at) {
+                place.copy_from_slice(&[PAIRS[high], PAIRS[high + 1], PAIRS[low], PAIRS[low + 1]]);
+            }
+            at -= 4;
+        }
+        let mut rest = rest as usize;
+        if rest >= 100 {
+            let pair = 2 * (rest % 100);
             rest /= 100;
+            if let Some(place) = out.get_mut(at - 2..at) {
+                place.copy_from_slice(&[PAIRS[pair], PAIRS[pair + 1]]);
+            }
             at -= 2;
-            self.bytes[at..at + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
         }
         if rest >= 10 {
-            let pair = 2 * rest as usize;
-            self.bytes[at - 2..at].copy_from_slice(&PAIRS[pair..pair + 2]);
-        } else {
-            self.bytes[at - 1] = b'0' + rest as u8;
+            if let Some(place) = out.get_mut(at - 2..at) {
+                place.copy_from_slice(&[PAIRS[2 * rest], PAIRS[2 * rest + 1]]);
+            }
+        } else if let Some(place) = out.get_mut(at - 1) {
+            *place = b'0' + rest as u8;
         }
     }
 
