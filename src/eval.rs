@@ -164,6 +164,9 @@ pub struct Evaluator<'s> {
     chain_failed: bool,
     /// How many `expr` calls are on the stack.
     depth: usize,
+    /// The most statements ever in progress at once: the chain loop's tests read it.
+    #[cfg(test)]
+    deepest: usize,
     /// What the renderers printed of numbers so far (see `digits`).
     printed: std::cell::RefCell<Printed>,
     /// The variables of the `sum`s being evaluated, innermost last.
@@ -217,6 +220,8 @@ impl<'s> Evaluator<'s> {
             chaining: false,
             chain_failed: false,
             depth: 0,
+            #[cfg(test)]
+            deepest: 0,
             printed: Default::default(),
             locals: Vec::new(),
             summand_varies: HashMap::new(),
@@ -506,6 +511,10 @@ impl<'s> Evaluator<'s> {
         }
         self.statements.insert(id, State::Active);
         self.active.push(id);
+        #[cfg(test)]
+        {
+            self.deepest = self.deepest.max(self.active.len());
+        }
         // Another statement's errors may be shown on their own: suggest again inside it.
         let in_alternative = std::mem::replace(&mut self.in_alternative, false);
         // A definition cannot see the variable of a `sum` that uses it.

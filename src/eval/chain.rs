@@ -111,8 +111,45 @@ fn is_plain_unary(formula: &crate::syntax::Formula, id: ExprId) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::DEPTH;
+    use crate::bind::Scope;
+    use crate::eval::Evaluator;
     use crate::program::{FormulaSource, Program, Request};
     use crate::{evaluate, Error};
+
+    /// The loop is what keeps the recursion shallow (it changes no value: the other tests cannot
+    /// tell it is there): a 2,000-line chain whose lines use brackets, signs and every arithmetic
+    /// operator never has more than a few definitions past `DEPTH` in progress at once, where the
+    /// recursion alone would have all 2,000.
+    #[test]
+    fn a_long_chain_keeps_few_definitions_in_progress() {
+        let lines = 2_000;
+        let mut text = String::from("n_0 = 1\n");
+        for i in 1..lines {
+            text.push_str(&format!(
+                "n_{i} = -(n_{} + 2) * 3 / 3 + (-2) ^ 2 % 3 + +n_{}\n",
+                i - 1,
+                i / 2
+            ));
+        }
+        let request = Request {
+            formula: Some(FormulaSource::Text {
+                name: "chain.formula".into(),
+                text,
+            }),
+            target: Some(format!("n_{}", lines - 1)),
+            ..Request::default()
+        };
+        let program = Program::load(&request).expect("loads");
+        let scope = Scope::new(&program.formula, None, program.limits.max_bits);
+        let mut evaluator = Evaluator::new(&scope, program.limits);
+        assert!(evaluator.statement(program.target).is_ok());
+        assert!(
+            evaluator.deepest <= DEPTH + 2,
+            "{} definitions in progress at once",
+            evaluator.deepest
+        );
+    }
 
     fn run(text: String, target: &str) -> Result<String, Error> {
         let request = Request {
