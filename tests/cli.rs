@@ -593,18 +593,24 @@ fn sums_and_remainders_on_the_command_line() {
     assert!(stderr.contains("--max-sum-terms"), "{stderr}");
 }
 
-#[test]
-fn a_sub_model_counts_a_nested_config() {
-    let dir = folder("sub-model");
-    // A LLaMA text model of 2 layers, H 8, 2 heads (head 4), 1 KV head, I 16, V 10, untied:
-    // layer: q 8*8 + k,v 2*8*4 + o 8*8 + mlp 3*8*16 + norms 2*8 = 64+64+64+384+16 = 592;
-    // embeddings 80, final norm 8, head 80: 80 + 2*592 + 8 + 80 = 1352.
+/// A config with a LLaMA text model of 2 layers, H 8, 2 heads (head 4), 1 KV head, I 16, V 10,
+/// untied, under `text_config`. Counted by hand:
+/// layer: q 8*8 + k,v 2*8*4 + o 8*8 + mlp 3*8*16 + norms 2*8 = 64+64+64+384+16 = 592;
+/// embeddings 80, final norm 8, head 80: 80 + 2*592 + 8 + 80 = 1352.
+fn small_llama_inside(dir: &Path) -> PathBuf {
     let config = dir.join("config.json");
     std::fs::write(
         &config,
         r#"{"text_config": {"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 16}}"#,
     )
     .unwrap();
+    config
+}
+
+#[test]
+fn a_sub_model_counts_a_nested_config() {
+    let dir = folder("sub-model");
+    let config = small_llama_inside(&dir);
     let file = dir.join("mm.formula");
     std::fs::write(
         &file,
@@ -628,17 +634,12 @@ fn a_sub_model_counts_a_nested_config() {
     );
 }
 
-/// In a derivation a sub-model stands as its count (1352, the small LLaMA counted by hand in
-/// `a_sub_model_counts_a_nested_config`), the way a part does, not as the call.
+/// In a derivation a sub-model stands as its count (1352, counted by hand at
+/// `small_llama_inside`), the way a part does, not as the call.
 #[test]
 fn a_derivation_shows_a_sub_model_as_its_count() {
     let dir = folder("submodel-derive");
-    let config = dir.join("config.json");
-    std::fs::write(
-        &config,
-        r#"{"text_config": {"model_type": "llama", "vocab_size": 10, "hidden_size": 8, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1, "intermediate_size": 16}}"#,
-    )
-    .unwrap();
+    let config = small_llama_inside(&dir);
     let file = dir.join("mm.formula");
     std::fs::write(&file, "total = model(\"llama\", text_config) + 8*8\n").unwrap();
     assert_eq!(
