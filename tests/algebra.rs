@@ -2,11 +2,11 @@
 //! normal form to the evaluator.
 
 use paramcount::algebra::{
-    self, equivalent, expand_program, expand_statement, expand_text, solve, solve_for, Options,
-    Polynomial, Style, Unknown,
+    self, equivalent, expand_program, expand_statement, expand_text, solve, solve_for, Bindings,
+    Options, Polynomial, Style, Unknown,
 };
 use paramcount::printer::Dialect;
-use paramcount::program::{FormulaSource, Request};
+use paramcount::program::{ConfigText, FormulaSource, Request};
 use paramcount::syntax::ExprKind;
 use paramcount::{Error, Number, Program};
 use proptest::prelude::*;
@@ -519,4 +519,86 @@ proptest! {
 #[test]
 fn algebra_module_constants() {
     assert_eq!(algebra::DEFAULT_MAX_TERMS, 1_000_000);
+}
+
+#[test]
+fn a_refusal_names_three_symbols_and_cuts_the_rest() {
+    // The message lists up to three names; only a fourth earns the ellipsis.
+    let three = expand_program(&program("floor(a+b+c)", &[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        three.ends_with("but this is an expression in `a`, `b`, `c`"),
+        "{three}"
+    );
+    let four = expand_program(&program("floor(a+b+c+d)", &[]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        four.ends_with("but this is an expression in `a`, `b`, `c`, ..."),
+        "{four}"
+    );
+}
+
+#[test]
+fn a_config_flag_is_a_fact_when_sizes_take_their_values() {
+    // Kept symbolic, the expansion chose a branch by the flag's current value and says so; solving
+    // (sizes as values) reads the flag like any number of the config, with nothing assumed.
+    let p = Program::load(&Request {
+        formula: Some(FormulaSource::Text {
+            name: "tied.formula".into(),
+            text: "V = vocab_size | 100\nH = hidden_size | 8\n\
+                   head = if tie_word_embeddings then 0 else V*H\ntotal = V*H + head\n"
+                .into(),
+        }),
+        config_text: Some(ConfigText {
+            name: "config.json".into(),
+            text: r#"{"tie_word_embeddings": true}"#.into(),
+        }),
+        ..Request::default()
+    })
+    .expect("the formula and config load");
+    let symbolic = expand_program(&p).unwrap();
+    assert_eq!(symbolic.polynomial.to_string(), "V*H");
+    assert_eq!(symbolic.assumptions.len(), 1);
+    let values = Options {
+        bindings: Bindings::Values,
+        ..Options::default()
+    };
+    let valued = expand_statement(&p, p.target, &values).unwrap();
+    // 100*8, the head tied away.
+    assert_eq!(valued.polynomial.to_string(), "800");
+    assert!(valued.assumptions.is_empty(), "{:?}", valued.assumptions);
+}
+
+#[test]
+fn solving_cubics_and_quadratics_at_the_edges_of_the_search() {
+    // x^3 = 64: the root 4 is past 3, so the bound on roots must come from the constant (64 + 2),
+    // not from the leading coefficient alone.
+    assert_eq!(solve(&expand("x^3"), "x", &n(64)).unwrap(), vec![n(4)]);
+    // (x - 1)(x - p) = x^2 - (p + 1)x + p with p = 10^13 + 37, a prime (sympy.isprime) past what
+    // trial division up to 2^20 can factor: the quadratic formula needs no factoring.
+    let p = 10_000_000_000_037;
+    assert_eq!(
+        solve(&expand("x^2 - 10000000000038*x"), "x", &n(-p)).unwrap(),
+        vec![n(1), n(p)]
+    );
+    // 2310^9 = (2*3*5*7*11)^9 has 10^5 divisors, as many candidates as the search tries: x^3 =
+    // 2310^9 is still solved, x = 2310^3 = 12326391000.
+    let cube = n(2310).pow(&n(9), 1 << 20).unwrap();
+    assert_eq!(
+        solve(&expand("x^3"), "x", &cube).unwrap(),
+        vec![n(12_326_391_000)]
+    );
+}
+
+#[test]
+fn polynomials_are_equal_by_their_names_and_coefficients() {
+    // `b + b*a` interns `b` first: the same polynomial under another symbol order is equal.
+    assert_eq!(expand("a*b + b"), expand("b + b*a"));
+    // A sign, a coefficient, a name or a term apart: not equal.
+    assert_ne!(expand("a + b"), expand("a - b"));
+    assert_ne!(expand("a + b"), expand("a + 2*b"));
+    assert_ne!(expand("a + b"), expand("a + c"));
+    assert_ne!(expand("a"), expand("a + 1"));
 }

@@ -928,3 +928,55 @@ fn a_factor_left_out_and_swapped_values_are_named() {
         report.render_text(false)
     );
 }
+
+#[test]
+fn edges_of_rounding_and_markup() {
+    // 5*1.0: the decimal 1.0 stands for up to 1.1, so the formula reaches 5.5, the lowest value
+    // that rounds to 6; it does not reach 6.5, the lowest that rounds to 7.
+    assert_eq!(verdicts(&scan_text("5*1.0 ≈ 6")), ["approximately"]);
+    assert_eq!(verdicts(&scan_text("5*1.0 ≈ 7")), ["false"]);
+    // A round number as the last link is a rounding: 23,835,648 + 85,054,464 + 592,128 =
+    // 109,482,240, within 5,000,000 of 110,000,000.
+    assert_eq!(
+        verdicts(&scan_text(
+            "23,835,648 + 12 × 7,087,872 + 592,128 = 110,000,000"
+        )),
+        ["approximately"]
+    );
+    // Units are words in any case: 4*4096^2 + 2*4096*16384 = 201,326,592 ≈ 201.3 million.
+    assert_eq!(
+        verdicts(&scan_text("4×4096² + 2×4096×16384 ≈ 201.3 Million")),
+        ["approximately"]
+    );
+    // HTML entities for `+` and `=`, named and numbered.
+    assert_eq!(
+        verdicts(&scan_text(
+            "768 &plus; 256 &equals; 1024\n768 &#43; 256 &#61; 1024"
+        )),
+        ["holds", "holds"]
+    );
+    // A table row whose first cell is the formula: 4*768*768 = 2,359,296.
+    assert_eq!(
+        verdicts(&scan_text("| 4*768*768 | 2,359,296 |\n")),
+        ["holds"]
+    );
+}
+
+#[test]
+fn a_name_bound_three_times_holds_each_time_until_bound_again() {
+    assert_eq!(
+        verdicts(&scan_text(
+            "d = 768\n4*d = 3072\nd = 1024\n4*d = 4096\nd = 2048\n4*d = 8192\n"
+        )),
+        ["holds", "holds", "holds"]
+    );
+}
+
+#[test]
+fn a_quote_left_open_does_not_swallow_the_rest_of_its_line() {
+    // 3*4 = 12 after an opening quote that never closes on the line.
+    assert_eq!(
+        verdicts(&scan_text("He wrote \"3*4 = 12 and moved on\n")),
+        ["holds"]
+    );
+}

@@ -595,3 +595,22 @@ fn a_files_own_default_names_its_target() {
     // `@default b` picks b (2) over total (1); an imported module's `@default` does not count.
     assert_eq!(file_value("@default b\ntotal = 1\nb = 2\n").unwrap(), "2");
 }
+
+#[test]
+fn a_derivation_lists_the_functions_of_the_alternative_taken() {
+    // With `width` set, `H` takes it and never calls `double`; unset, the default does (3*2*384).
+    let text = "fn double(x) = 2*x\nH = width | double(384)\ntotal = 3*H\n";
+    let steps = |sets: &[&str]| {
+        let mut request = request(text);
+        request.sets = sets.iter().map(|s| s.to_string()).collect();
+        let program = Program::load(&request).expect("loads");
+        derive(&program, Style::Steps, Default::default())
+            .expect("derives")
+            .text
+    };
+    let set = steps(&["width=768"]);
+    assert!(set.contains("2304"), "{set}");
+    assert!(!set.contains("double(x) = 2*x"), "{set}");
+    let unset = steps(&[]);
+    assert!(unset.contains("double(x) = 2*x"), "{unset}");
+}

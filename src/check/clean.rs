@@ -1472,4 +1472,22 @@ mod tests {
     fn hex_is_not_times() {
         assert_eq!(clean("768x3072 0x1F").text, "768*3072 0x1F");
     }
+
+    #[test]
+    fn underscores_are_bold_or_part_of_a_name() {
+        assert_eq!(clean("x = __5__ each").text, "x =   5   each");
+        assert_eq!(clean("d__model = 768").text, "d__model = 768");
+    }
+
+    #[test]
+    fn a_fraction_needs_its_backslash() {
+        for text in ["dfrac{12}{3} = 4", "x tfrac{12}{3} = 4", "adfrac{12}{3}"] {
+            assert!(!clean(text).text.contains("(12)/(3)"), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_list_of_sizes_is_not_one_grouped_number() {
+        assert_eq!(clean("sizes 512,768,1024").text, "sizes 512,768,1024");
+    }
 }
