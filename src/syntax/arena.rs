@@ -499,6 +499,25 @@ mod tests {
         assert_eq!((nodes, wide), (8, 3));
     }
 
+    /// `true` and `false` pack with their length derived from the word; a boolean whose span is
+    /// any other length (a node given the span of what it replaces) is stored whole.
+    #[test]
+    fn a_boolean_packs_only_when_its_span_is_its_word() {
+        let symbols = Symbols::default();
+        let mut arena = Arena::default();
+        let at = |start, end| Span::new(SourceId(0), start, end);
+        let exact = arena.push(Node::Bool(false), at(2, 7), &symbols);
+        let wider = arena.push(Node::Bool(true), at(10, 16), &symbols);
+        assert_eq!(arena.span(exact, &symbols), at(2, 7));
+        assert_eq!(arena.span(wider, &symbols), at(10, 16));
+        assert_eq!(arena.node(wider), Node::Bool(true));
+        assert_eq!(
+            arena.wide.len(),
+            1,
+            "only the boolean whose span is not its word"
+        );
+    }
+
     #[test]
     fn a_span_is_found_within_a_bounded_walk_on_a_long_sum() {
         let text = format!("x = {}\n", vec!["a"; 10_000].join(" + "));
