@@ -518,6 +518,19 @@ mod tests {
         );
     }
 
+    /// A string whose span is its text packs like a name, and reads back as a string.
+    #[test]
+    fn a_string_reads_back_as_a_string() {
+        let mut symbols = Symbols::default();
+        let llama = symbols.intern("llama");
+        let mut arena = Arena::default();
+        let span = Span::new(SourceId(0), 3, 8);
+        let id = arena.push(Node::Str(llama), span, &symbols);
+        assert_eq!(arena.node(id), Node::Str(llama));
+        assert_eq!(arena.span(id, &symbols), span);
+        assert!(arena.wide.is_empty(), "packed");
+    }
+
     #[test]
     fn a_span_is_found_within_a_bounded_walk_on_a_long_sum() {
         let text = format!("x = {}\n", vec!["a"; 10_000].join(" + "));
