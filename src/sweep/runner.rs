@@ -113,13 +113,7 @@ impl<'t> Runner<'t> {
         };
         let Some(last) = index.len().checked_sub(1) else {
             // No axis: one point, the whole tape.
-            return compiled::exec(&self.stages.outer, registers)
-                && compiled::exec(&self.stages.inner, registers)
-                && compiled::exec(&self.stages.mixed, registers)
-                && {
-                    self.tape.outputs(registers, &mut self.narrow_computed);
-                    true
-                };
+            return self.tape.run(registers, &[], &mut self.narrow_computed);
         };
         let earlier = &index[..last];
         // Compared by hand: `!=` on slices of integers calls `memcmp`, costly for two numbers.
